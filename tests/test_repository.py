@@ -1,0 +1,136 @@
+"""Checks of the repository itself: every chapter is in the table of contents, notebooks are committed clean,
+requirements are pinned, and the layout the course depends on is intact."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = ROOT / "chapters"
+NOTEBOOKS = sorted(p for p in CHAPTERS.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def toc_files() -> list[str]:
+    """Every `file:` entry (and the root) of _toc.yml, without suffix, relative to the book root."""
+    text = (ROOT / "_toc.yml").read_text()
+    files = re.findall(r"^\s*-?\s*(?:file|root):\s*(\S+)\s*$", text, flags=re.MULTILINE)
+    return [f.removesuffix(".ipynb").removesuffix(".md") for f in files]
+
+
+def test_there_are_chapters():
+    assert len(NOTEBOOKS) >= 1
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_listed_in_toc(notebook):
+    entry = notebook.relative_to(ROOT).with_suffix("").as_posix()
+    assert entry in toc_files(), f"{entry} is not listed in _toc.yml"
+
+
+def test_toc_entries_exist():
+    for entry in toc_files():
+        candidates = [ROOT / f"{entry}{suffix}" for suffix in (".ipynb", ".md")]
+        assert any(c.is_file() for c in candidates), f"_toc.yml lists {entry}, which does not exist"
+
+
+def test_chapter_files_are_numbered():
+    for notebook in NOTEBOOKS:
+        assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", notebook.name), f"{notebook.name} is not NN_topic.ipynb"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_has_no_outputs(notebook):
+    nb = json.loads(notebook.read_text())
+    for index, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        assert cell.get("outputs") == [], f"{notebook.name} cell {index} has outputs committed"
+        assert cell.get("execution_count") is None, f"{notebook.name} cell {index} has an execution count"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_structure(notebook):
+    """Each chapter opens with a title and learning objectives and ends with a summary and exercises."""
+    nb = json.loads(notebook.read_text())
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    markdown = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    first = "".join(nb["cells"][0]["source"])
+    assert first.startswith("# "), f"{notebook.name} does not open with a '# Title'"
+    for heading in ("## Learning objectives", "## Summary", "## Exercises"):
+        assert heading in markdown, f"{notebook.name} lacks '{heading}'"
+    assert markdown.count("{exercise}") >= 4, f"{notebook.name} has fewer than 4 exercises"
+    assert markdown.count("{solution-start}") == markdown.count("{exercise}")
+    sources = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+    assert not any(re.search(r"^\s*from \S+ import \*", s, flags=re.MULTILINE) for s in sources), "star import"
+
+
+def test_requirements_are_pinned():
+    lines = [
+        line.split("#")[0].strip()
+        for line in (ROOT / "requirements.txt").read_text().splitlines()
+    ]
+    requirements = [line for line in lines if line]
+    assert "-e ./code" in requirements
+    for line in requirements:
+        if line.startswith("-e"):
+            continue
+        assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[\w.]+", line), f"not pinned with ==: {line}"
+    assert "torch==2.13.0" in requirements
+    book = next(line for line in requirements if line.startswith("jupyter-book=="))
+    assert book.split("==")[1].startswith("1."), "the course is built with Jupyter Book 1.x"
+
+
+def test_code_folder_is_not_a_package():
+    """`code` is a standard-library module; our folder must never shadow it."""
+    assert not (ROOT / "code" / "__init__.py").exists()
+    import code as stdlib_code
+
+    assert hasattr(stdlib_code, "InteractiveConsole"), "the standard library's `code` module is shadowed"
+
+
+def test_importing_gdlab_has_no_side_effects():
+    script = (
+        "import matplotlib, numpy as np, torch\n"
+        "before = dict(matplotlib.rcParams); state = np.random.get_state()[1].copy(); t = torch.get_rng_state()\n"
+        "import gdlab, gdlab.calculus\n"
+        "import importlib, pkgutil\n"
+        "for m in pkgutil.iter_modules(gdlab.__path__): importlib.import_module('gdlab.' + m.name)\n"
+        "assert dict(matplotlib.rcParams) == before, 'rcParams changed on import'\n"
+        "assert (np.random.get_state()[1] == state).all(), 'numpy global RNG touched on import'\n"
+        "assert torch.equal(torch.get_rng_state(), t), 'torch RNG touched on import'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT / "tests")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "", f"importing gdlab printed: {result.stdout!r}"
+
+
+def test_every_gdlab_public_function_has_a_full_docstring():
+    import importlib
+    import inspect
+    import pkgutil
+
+    import gdlab
+
+    missing = []
+    for info in pkgutil.iter_modules(gdlab.__path__):
+        module = importlib.import_module(f"gdlab.{info.name}")
+        for name, obj in vars(module).items():
+            if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
+                continue
+            if not (inspect.isfunction(obj) or inspect.isclass(obj)):
+                continue
+            doc = inspect.getdoc(obj) or ""
+            if inspect.isclass(obj) and issubclass(obj, BaseException):
+                if not doc:
+                    missing.append(f"{module.__name__}.{name}: no docstring")
+                continue
+            for section in ("Examples", "References"):
+                if section not in doc:
+                    missing.append(f"{module.__name__}.{name}: no {section} section")
+    assert not missing, "\n".join(missing)

@@ -1,0 +1,189 @@
+"""The built site, checked in a real headless browser (Debian's chromium driven by Playwright).
+
+On every page of the table of contents: math is typeset by the MathJax copy served from the site (no MathJax
+error, no raw TeX left), every image has loaded, the console shows no error, no request failed and nothing was
+requested from another host; a solution dropdown opens when clicked.
+
+The site is the one `make test` builds (SITE_DIR, by default _build/test/_build/html, else _build/html). Without
+chromium the test skips locally with instructions; under CI=true a missing browser or site is a failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def site_dir() -> Path | None:
+    candidates = [os.environ.get("SITE_DIR"), "_build/test/_build/html", "_build/html"]
+    for candidate in filter(None, candidates):
+        path = (ROOT / candidate).resolve()
+        if (path / "index.html").is_file():
+            return path
+    return None
+
+
+def unavailable(reason: str):
+    if IN_CI:
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def toc_pages() -> list[str]:
+    text = (ROOT / "_toc.yml").read_text()
+    entries = re.findall(r"^\s*-?\s*(?:file|root):\s*(\S+)\s*$", text, flags=re.MULTILINE)
+    return [f"{e.removesuffix('.ipynb').removesuffix('.md')}.html" for e in entries]
+
+
+def page_has_math_source(page: str) -> bool:
+    stem = ROOT / page.removesuffix(".html")
+    for suffix in (".md", ".ipynb"):
+        source = stem.with_suffix(suffix)
+        if source.is_file():
+            return "$" in source.read_text()
+    return False
+
+
+@pytest.fixture(scope="module")
+def server():
+    site = site_dir()
+    if site is None:
+        unavailable("no built site found: run `make test` (or `make book`) first")
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - signature fixed by the base class
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).is_file():
+        unavailable(
+            f"chromium not found at {CHROMIUM}: install it with `sudo apt-get install chromium` "
+            "(Debian/Ubuntu) or set CHROMIUM=/path/to/chromium"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - playwright is in requirements.txt
+        unavailable("playwright is not installed: pip install -r requirements.txt")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+def visit(browser, url: str):
+    """Open url in a fresh context; return the page and the problems seen while loading it."""
+    context = browser.new_context()
+    page = context.new_page()
+    problems: list[str] = []
+    origin = urlparse(url).netloc
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} ({r.failure})"))
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+
+    def check_host(request):
+        host = urlparse(request.url).netloc
+        if request.url.startswith(("http://", "https://")) and host != origin:
+            problems.append(f"external request: {request.url}")
+
+    page.on("request", check_host)
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    return context, page, problems
+
+
+PAGES = toc_pages()
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_renders_offline(server, browser, page_path):
+    context, page, problems = visit(browser, f"{server}/{page_path}")
+    try:
+        assert page.title(), f"{page_path} has no title"
+        # Sphinx loads MathJax only on pages that contain math.
+        has_mathjax = page.evaluate("() => typeof window.MathJax !== 'undefined'")
+        if page_has_math_source(page_path):
+            assert has_mathjax, f"{page_path}: MathJax did not load"
+        if has_mathjax:
+            page.evaluate("() => MathJax.startup.promise")
+            typeset = page.locator("mjx-container").count()
+            errors = page.locator("mjx-merror").count()
+            assert errors == 0, f"{page_path}: {errors} MathJax errors"
+            if page_has_math_source(page_path):
+                assert typeset > 0, f"{page_path}: the source has math but nothing was typeset"
+        raw = page.evaluate(
+            "() => Array.from(document.querySelectorAll('span.math, div.math'))"
+            ".filter(e => !e.querySelector('mjx-container')).length"
+        )
+        assert raw == 0, f"{page_path}: {raw} math elements left as raw TeX"
+        broken = page.evaluate(
+            "() => Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+        )
+        assert broken == [], f"{page_path}: images that did not load: {broken}"
+        assert problems == [], f"{page_path}:\n" + "\n".join(problems)
+    finally:
+        context.close()
+
+
+def test_mathjax_is_served_by_the_site(server, browser):
+    context, page, problems = visit(browser, f"{server}/{PAGES[0]}")
+    try:
+        sources = page.evaluate("() => Array.from(document.scripts).map(s => s.src).filter(s => /mathjax/i.test(s))")
+        assert sources, "no MathJax script tag"
+        assert all(s.startswith(server) for s in sources), sources
+        assert page.evaluate("() => MathJax.version").startswith("3.")
+    finally:
+        context.close()
+
+
+def chapter_with_solutions() -> str:
+    for page in PAGES:
+        source = ROOT / page.replace(".html", ".ipynb")
+        if source.is_file() and "{solution-start}" in source.read_text():
+            return page
+    pytest.fail("no chapter in the table of contents has a solution")
+
+
+def test_solution_dropdown_opens(server, browser):
+    page_path = chapter_with_solutions()
+    context, page, problems = visit(browser, f"{server}/{page_path}")
+    try:
+        solution = page.locator("div.solution.dropdown").first
+        body = solution.locator("section").first
+        assert not body.is_visible(), "a solution is visible before it is opened"
+        solution.locator(".admonition-title").first.click()
+        body.wait_for(state="visible", timeout=5000)
+        assert body.is_visible()
+        assert problems == [], "\n".join(problems)
+    finally:
+        context.close()

@@ -1,0 +1,40 @@
+"""Execution time of every chapter notebook in a fresh kernel, slowest first (`make timings`).
+
+A benchmark, not a test: the budget is 20 s per notebook on a 2-core CPU; notebooks over it are flagged and the
+script exits with status 1 so that the number cannot be missed.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+BUDGET_SECONDS = 20.0
+
+
+def execute(path: Path) -> float:
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    start = time.perf_counter()
+    client.execute()
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    notebooks = sorted(p for p in (ROOT / "chapters").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    timings = [(execute(path), path.relative_to(ROOT).as_posix()) for path in notebooks]
+    width = max(len(name) for _, name in timings)
+    for seconds, name in sorted(timings, reverse=True):
+        flag = "  OVER BUDGET" if seconds > BUDGET_SECONDS else ""
+        print(f"{name:<{width}}  {seconds:6.1f} s{flag}")
+    print(f"{'total':<{width}}  {sum(s for s, _ in timings):6.1f} s  ({len(timings)} notebooks, budget {BUDGET_SECONDS:.0f} s each)")
+    return 1 if any(s > BUDGET_SECONDS for s, _ in timings) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
