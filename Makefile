@@ -1,7 +1,7 @@
 # Two commands matter: `make book` builds the site, `make test` runs every test.
 # Both create the virtual environment .venv and install requirements.txt when needed.
 
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.requirements-installed
@@ -10,7 +10,7 @@ TEST_BUILD := _build/test
 TEST_SITE  := $(TEST_BUILD)/_build/html
 PYTEST_WORKERS ?= 2
 
-.PHONY: help venv book book-strict test unit notebooks site-test timings bench lab clean
+.PHONY: help venv book book-strict test unit timings bench lab clean
 
 help:
 	@echo "make book      build the site into _build/html (uses the execution cache)"
@@ -21,9 +21,8 @@ help:
 	@echo "make clean     remove _build"
 
 $(STAMP): requirements.txt code/pyproject.toml
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
+	@test -n "$(PYTHON)" || { echo "python3.11 not found; run make PYTHON=/path/to/python3.11"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip check
 	touch $(STAMP)
