@@ -1,0 +1,670 @@
+r"""Exercise checkers: instant, friendly feedback on a reader's answer.
+
+Each checker prints one line starting with ``✓`` when the answer is right. When it is
+wrong it raises ``AssertionError`` (so a notebook run by nbval fails) with a short
+message: which input, what was expected, what came back, and a hint when the mistake
+has a recognisable pattern (flipped sign, constant factor, wrong shape, NaN, an epoch
+off, input modified in place, a missing ``return``).
+
+::
+
+    check.check_close("gradient at A", my_answer, np.array([8.0, 7.0, 27.0]))
+    check.check_gradient(my_grad, f, shape=(3,))
+    check.check_update(my_momentum, reference_momentum, cases)
+    check.check_optimizer_step(my_adam_step, optim.Adam(lr=0.1))
+    check.check_schedule(my_cosine, reference_cosine, epochs=30)
+
+Two arrays agree when, entry by entry, :math:`|g - e| \le \text{atol} + \text{rtol}\,|e|`
+(``numpy.isclose``).
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+
+import numpy as np
+
+from gdlab import calculus
+
+__all__ = ["check_close", "check_gradient", "check_update", "check_optimizer_step", "check_schedule"]
+
+
+# --------------------------------------------------------------------------- helpers
+def _name(fn, default="your function"):
+    name = getattr(fn, "__name__", None)
+    return default if name in (None, "<lambda>") else name
+
+
+def _as_array(x):
+    """``x`` as a float64 array; TypeError/ValueError for anything that is not real numbers."""
+    if hasattr(x, "detach"):  # a torch tensor
+        x = x.detach().cpu().numpy()
+    a = np.asarray(x)
+    if a.dtype.kind not in "biuf":
+        raise TypeError(f"not an array of real numbers: dtype {a.dtype}")
+    return a.astype(float)
+
+
+def _fmt(x):
+    """A short, readable text for an input or a value."""
+    if hasattr(x, "_fields"):  # NamedTuple
+        return f"{type(x).__name__}(" + ", ".join(f"{k}={_fmt(v)}" for k, v in zip(x._fields, x)) + ")"
+    if isinstance(x, dict):
+        return "{" + ", ".join(f"{k!r}: {_fmt(v)}" for k, v in x.items()) + "}"
+    try:
+        a = _as_array(x)
+    except (TypeError, ValueError):
+        text = repr(x)
+        return text if len(text) < 80 else text[:77] + "..."
+    if a.ndim == 0:
+        return f"{float(a):.8g}"
+    return np.array2string(a, separator=", ", threshold=12, edgeitems=3, max_line_width=100,
+                           formatter={"float_kind": lambda v: f"{v:.6g}"})
+
+
+def _hint(g, e, rtol, atol):
+    if np.allclose(g, -e, rtol=rtol, atol=atol):
+        return "the sign is flipped (you got −expected)."
+    if not np.any(g):
+        return "you returned zeros: is a term missing?"
+    mask = np.abs(e) > 10 * atol
+    if mask.any():
+        ratio = g[mask] / e[mask]
+        r = ratio.flat[0]
+        if np.allclose(ratio, r, rtol=1e-6) and np.allclose(g, r * e, rtol=rtol, atol=atol):
+            if g.size == 1:
+                return f"got / expected = {r:.6g}: a constant factor may be off."
+            return (f"every value is {r:.6g} × the expected one: a constant factor is off "
+                    "(a missing 1/2, 1/n, learning rate or exponent?).")
+    if g.size > 1:
+        d = (g - e).flat[0]
+        if np.allclose(g, e + d, rtol=rtol, atol=atol):
+            return f"every value is off by the same amount ({d:.6g}): a constant term is wrong."
+        if g.ndim == 2 and np.allclose(g.T, e, rtol=rtol, atol=atol):
+            return "your result is the transpose of the expected one."
+    return None
+
+
+def _step_hint(new, expected_new, old, rtol, atol):
+    """A hint on the step new − old of an update (e.g. "twice too large"), or None."""
+    try:
+        new, expected_new, old = _as_array(new), _as_array(expected_new), _as_array(old)
+        if not (new.shape == expected_new.shape == old.shape and np.all(np.isfinite(new))):
+            return None
+        return _hint(new - old, expected_new - old, rtol, atol)
+    except (TypeError, ValueError):
+        return None
+
+
+def _kind_problem(got, expected):
+    """Lines saying why ``got`` cannot be compared with ``expected`` (None, type, shape, NaN), or None."""
+    if got is None:
+        return ["got None: did the function forget to `return` its result?"]
+    try:
+        g = _as_array(got)
+    except (TypeError, ValueError):
+        return [f"got {_fmt(got)} (a {type(got).__name__}), expected a number or an array like "
+                f"{_fmt(expected)}"]
+    e = _as_array(expected)
+    if g.shape != e.shape:
+        lines = [f"wrong shape: expected shape {e.shape}, got shape {g.shape}"]
+        if g.size == e.size:
+            lines.append("hint: same number of entries; check your reshapes, transposes or "
+                         "row vs column vectors (.ravel() or .reshape(...)).")
+        elif g.ndim != e.ndim:
+            lines.append("hint: a sum or mean over the wrong axis, or missing keepdims?")
+        return lines
+    bad = ~np.isfinite(g) & np.isfinite(e)
+    if bad.any():
+        i = tuple(int(k) for k in np.argwhere(bad)[0])
+        where = f" at index {i}" if g.ndim else ""
+        return [f"got a non-finite value ({g[i]}){where} where {e[i]:.8g} was expected",
+                f"got:      {_fmt(g)}",
+                "hint: look for a division by zero, log(0), sqrt of a negative number or an overflow."]
+    return None
+
+
+def _problem(got, expected, rtol, atol):
+    """``None`` when ``got`` matches ``expected``, else a list of lines saying what is wrong."""
+    lines = _kind_problem(got, expected)
+    if lines:
+        return lines
+    g, e = _as_array(got), _as_array(expected)
+    close = np.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
+    if close.all():
+        return None
+    lines = [f"expected: {_fmt(e)}", f"got:      {_fmt(g)}"]
+    if g.ndim:
+        i = tuple(int(k) for k in np.argwhere(~close)[0])
+        lines.append(f"first wrong entry: index {i}: expected {e[i]:.8g}, got {g[i]:.8g} "
+                     f"({int((~close).sum())} of {g.size} entries wrong)")
+    hint = _hint(g, e, rtol, atol)
+    if hint:
+        lines.append("hint: " + hint)
+    return lines
+
+
+def _fail(title, lines, cause=None):
+    message = "\n".join([f"✗ {title}"] + ["  " + line for line in lines])
+    raise AssertionError(message) from cause
+
+
+def _call(fn, args, kwargs, what, where_lines):
+    """Call a reader's function; turn an exception into a friendly failure."""
+    try:
+        return fn(*args, **kwargs)
+    except Exception as err:  # the reader's bug, reported with the input that triggered it
+        _fail(f"{what} raised {type(err).__name__}: {err}", where_lines, cause=err)
+
+
+def _leaves(x, label):
+    """Flatten tuples, NamedTuples, lists and dicts into (label, value) pairs."""
+    if hasattr(x, "_fields"):
+        for k, v in zip(x._fields, x):
+            yield from _leaves(v, f"{label}.{k}")
+    elif isinstance(x, dict):
+        for k, v in x.items():
+            yield from _leaves(v, f"{label}[{k!r}]")
+    elif isinstance(x, (tuple, list)):
+        for i, v in enumerate(x):
+            yield from _leaves(v, f"{label}[{i}]")
+    else:
+        yield label, x
+
+
+def _compare_structure(got, expected, label, rtol, atol, names=None):
+    """Compare nested results; return (label, problem lines) for the first mismatch or None.
+
+    ``names`` labels the items of a top-level tuple (e.g. ("new theta", "new state")).
+    """
+    if hasattr(expected, "_fields") or isinstance(expected, dict):
+        keys = expected._fields if hasattr(expected, "_fields") else list(expected)
+        values = list(expected) if hasattr(expected, "_fields") else list(expected.values())
+        if isinstance(got, dict):
+            missing = [k for k in keys if k not in got]
+            if missing:
+                return label, [f"missing field(s) {missing}; expected fields {list(keys)}, got {list(got)}"]
+            got_values = [got[k] for k in keys]
+        elif hasattr(got, "_fields") and set(got._fields) >= set(keys):
+            got_values = [getattr(got, k) for k in keys]
+        elif isinstance(got, (tuple, list)) and len(got) == len(keys):
+            got_values = list(got)
+        else:
+            return label, [f"expected {type(expected).__name__} with fields {list(keys)}, got {_fmt(got)}"]
+        for k, g, e in zip(keys, got_values, values):
+            found = _compare_structure(g, e, f"{label}.{k}", rtol, atol)
+            if found:
+                return found
+        return None
+    if isinstance(expected, (tuple, list)):
+        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
+            n = len(got) if isinstance(got, (tuple, list)) else "not a tuple"
+            return label, [f"expected a tuple of {len(expected)} values, got {_fmt(got)} ({n})",
+                           f"hint: return all {len(expected)} results, e.g. `return new_theta, new_state`."]
+        for i, (g, e) in enumerate(zip(got, expected)):
+            item = names[i] if names and len(names) == len(expected) else f"{label}[{i}]"
+            found = _compare_structure(g, e, item, rtol, atol)
+            if found:
+                return found
+        return None
+    lines = _problem(got, expected, rtol, atol)
+    return (label, lines) if lines else None
+
+
+# --------------------------------------------------------------------------- checkers
+def check_close(name, got, expected, rtol=1e-6, atol=1e-8):
+    r"""Check a reader's number or array against the expected value.
+
+    .. math::
+
+        |g_i - e_i| \le \text{atol} + \text{rtol}\,|e_i| \quad \text{for every entry } i
+
+    Parameters
+    ----------
+    name : str
+        What the value is, used in the feedback (e.g. ``"gradient at A"``).
+    got : number, array_like or torch.Tensor
+        The reader's answer.
+    expected : number or array_like
+        The right answer.
+    rtol, atol : float
+        Relative and absolute tolerances.
+
+    Returns
+    -------
+    None
+        Prints ``✓ <name> is correct.`` on success.
+
+    Raises
+    ------
+    AssertionError
+        If the shapes differ, ``got`` is NaN/inf or not numeric, or a value is off; the
+        message shows expected vs got and a hint.
+
+    Examples
+    --------
+    >>> check_close("gradient at A", [8.0, 7.0, 27.0], np.array([8.0, 7.0, 27.0]))
+    ✓ gradient at A is correct.
+    >>> check_close("gradient at A", [-8.0, -7.0, -27.0], [8.0, 7.0, 27.0])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    AssertionError: ✗ gradient at A is not correct.
+      expected: [8, 7, 27]
+      got:      [-8, -7, -27]
+      first wrong entry: index (0,): expected 8, got -8 (3 of 3 entries wrong)
+      hint: the sign is flipped (you got −expected).
+
+    References
+    ----------
+    C. R. Harris et al., "Array programming with NumPy", Nature 585, 2020,
+    doi:10.1038/s41586-020-2649-2 (``numpy.isclose``).
+    """
+    lines = _problem(got, expected, rtol, atol)
+    if lines:
+        _fail(f"{name} is not correct.", lines)
+    print(f"✓ {name} is correct.")
+
+
+def check_gradient(reader_grad, f, points=None, shape=(2,), n_points=5, seed=0, scale=1.0,
+                   h=1e-6, rtol=1e-5, atol=1e-6):
+    r"""Check a reader's gradient function against central finite differences at random points.
+
+    .. math::
+
+        \frac{\partial f}{\partial \theta_i}(\theta) \approx
+        \frac{f(\theta + h e_i) - f(\theta - h e_i)}{2h}
+        \quad (\text{error } O(h^2), \text{ from } \texttt{gdlab.calculus.numerical\_gradient})
+
+    Random points (not 0 or 1, where many bugs hide) are drawn as
+    :math:`\theta \sim \mathcal N(0, \text{scale}^2 I)`.
+
+    Parameters
+    ----------
+    reader_grad : callable
+        ``reader_grad(theta) -> array`` of the shape of ``theta`` (gets a copy of ``theta``).
+    f : callable
+        ``f(theta) -> float``, the function whose gradient is wanted.
+    points : iterable of array_like, optional
+        Points to check at; default: ``n_points`` random points of shape ``shape``.
+    shape : tuple of int
+        Shape of the random points.
+    n_points : int >= 1
+    seed : int
+        Seed of the random points.
+    scale : float > 0
+        Standard deviation of the random points.
+    h : float > 0
+        Finite-difference step.
+    rtol, atol : float
+        Tolerances (finite differences are accurate to about 1e-9 here).
+
+    Returns
+    -------
+    None
+        Prints a ``✓`` line on success.
+
+    Raises
+    ------
+    AssertionError
+        At the first point where the reader's gradient is wrong, raises, has the wrong
+        shape or is not finite; the message names the point.
+    ValueError
+        If ``n_points`` or ``scale`` is invalid.
+
+    Examples
+    --------
+    >>> f = lambda p: p[0] ** 2 + 3 * p[0] * p[1] + p[1] ** 2
+    >>> def my_grad(p):
+    ...     return np.array([2 * p[0] + 3 * p[1], 3 * p[0] + 2 * p[1]])
+    >>> check_gradient(my_grad, f)
+    ✓ my_grad matches the finite-difference gradient at 5 random points.
+    >>> def half_grad(p):
+    ...     return np.array([p[0] + 1.5 * p[1], 1.5 * p[0] + p[1]])
+    >>> check_gradient(half_grad, f)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    AssertionError: ✗ half_grad is wrong at point 1 of 5.
+    ...
+      hint: every value is 0.5 × the expected one: a constant factor is off ...
+
+    References
+    ----------
+    J. Nocedal, S. J. Wright, *Numerical Optimization*, 2nd ed., Springer, 2006, sec. 8.1,
+    doi:10.1007/978-0-387-40065-5. S. Ruder, "An overview of gradient descent optimization
+    algorithms", arXiv:1609.04747, 2016.
+    """
+    if points is None:
+        if isinstance(n_points, bool) or not isinstance(n_points, int) or n_points < 1:
+            raise ValueError(f"n_points must be an integer >= 1, got {n_points!r}")
+        if not (isinstance(scale, (int, float)) and np.isfinite(scale) and scale > 0):
+            raise ValueError(f"scale must be a finite number > 0, got {scale!r}")
+        rng = np.random.default_rng(seed)
+        points = [scale * rng.standard_normal(shape) for _ in range(n_points)]
+        kind = "random points"
+    else:
+        points = [np.asarray(p, dtype=float) for p in points]
+        kind = "points"
+    name = _name(reader_grad)
+    for k, theta in enumerate(points, start=1):
+        where = [f"at theta = {_fmt(theta)}"]
+        expected = calculus.numerical_gradient(f, theta, h)
+        got = _call(reader_grad, (theta.copy(),), {}, name, where)
+        lines = _problem(got, expected, rtol, atol)
+        if lines:
+            lines = [line + "   (finite differences)" if line.startswith("expected:") else line
+                     for line in lines]
+            _fail(f"{name} is wrong at point {k} of {len(points)}.", where + lines)
+    print(f"✓ {name} matches the finite-difference gradient at {len(points)} {kind}.")
+
+
+def check_update(reader_update, reference_update, cases, rtol=1e-7, atol=1e-10, name=None,
+                 output_names=None):
+    r"""Check a reader's pure function against a reference function on several inputs.
+
+    For every case the two functions get their own deep copies of the same arguments and
+    must return the same result: a number, an array, or a (nested) tuple / NamedTuple /
+    dict of them (a NamedTuple result may be answered with a dict or tuple of the same
+    fields). A reader's function that modifies its inputs in place fails too:
+
+    .. math::
+
+        \text{reader}(x_k) = \text{reference}(x_k) \ \text{(to tolerance)}, \quad
+        x_k \text{ unchanged}, \quad k = 1, \dots, K
+
+    Parameters
+    ----------
+    reader_update, reference_update : callable
+    cases : iterable of dict or tuple
+        Keyword arguments (dict) or positional arguments (tuple) of each call.
+    rtol, atol : float
+        Tolerances.
+    name : str, optional
+        How to call the reader's function in the feedback (default: its ``__name__``).
+    output_names : sequence of str, optional
+        Names of the items of a tuple result, for the feedback (e.g. ``("new theta", "velocity")``).
+
+    Returns
+    -------
+    None
+        Prints a ``✓`` line on success.
+
+    Raises
+    ------
+    AssertionError
+        At the first case where the reader's result differs, has a different structure or
+        shape, is NaN, raises, or the function changed an input; the message shows the inputs.
+    ValueError
+        If ``cases`` is empty.
+
+    Examples
+    --------
+    >>> def reference(theta, grad, velocity, lr=0.1, gamma=0.9):
+    ...     velocity = gamma * velocity + lr * grad
+    ...     return theta - velocity, velocity
+    >>> def mine(theta, grad, velocity, lr=0.1, gamma=0.9):
+    ...     v = gamma * velocity + lr * grad
+    ...     return theta - v, v
+    >>> rng = np.random.default_rng(0)
+    >>> cases = [tuple(rng.standard_normal((3, 2))) for _ in range(4)]
+    >>> check_update(mine, reference, cases)
+    ✓ mine agrees with reference on 4 cases.
+
+    References
+    ----------
+    S. Ruder, "An overview of gradient descent optimization algorithms", arXiv:1609.04747, 2016.
+    """
+    n = _check_update(reader_update, reference_update, cases, rtol, atol, name, output_names)
+    print(f"✓ {name or _name(reader_update)} agrees with {_name(reference_update, 'the reference')} "
+          f"on {n} cases.")
+
+
+def _check_update(reader_update, reference_update, cases, rtol, atol, name, output_names):
+    cases = list(cases)
+    if not cases:
+        raise ValueError("cases must hold at least one dict or tuple of arguments, got none")
+    name = name or _name(reader_update)
+    try:
+        signature = inspect.signature(reference_update)
+    except (TypeError, ValueError):
+        signature = None
+    for k, case in enumerate(cases, start=1):
+        args, kwargs = ((), dict(case)) if isinstance(case, dict) else (tuple(case), {})
+        try:
+            named = signature.bind_partial(*args, **kwargs).arguments
+        except (AttributeError, TypeError):
+            named = {**{f"arg{i}": a for i, a in enumerate(args)}, **kwargs}
+        where = [f"inputs (case {k} of {len(cases)}):"] + [f"  {p} = {_fmt(v)}" for p, v in named.items()]
+        expected = reference_update(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+        reader_args, reader_kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
+        got = _call(reader_update, reader_args, reader_kwargs, name, where)
+        found = _compare_structure(got, expected, "result", rtol, atol, output_names)
+        if found:
+            label, lines = found
+            if label.endswith(".step") and len(lines) > 1:
+                lines = lines + ["hint: the state counts the steps too: return state.step + 1."]
+            if label == "new theta" and args and not lines[-1].startswith("hint"):
+                step_hint = _step_hint(got[0], expected[0], args[0], rtol, atol)
+                if step_hint:
+                    lines = lines + ["hint: for your step (new theta − theta), " + step_hint]
+            title = f"{name} is not correct for case {k} of {len(cases)}"
+            _fail(title + ("." if label == "result" else f": {label} is wrong."), where + lines)
+        positional = [q.name for q in (signature.parameters.values() if signature else ())
+                      if q.kind in (q.POSITIONAL_ONLY, q.POSITIONAL_OR_KEYWORD)]
+        labels = [positional[i] if i < len(positional) else f"arg{i}" for i in range(len(args))]
+        for p, before, after in [*zip(labels, args, reader_args),
+                                 *((key, kwargs[key], reader_kwargs[key]) for key in kwargs)]:
+            for (leaf, old), (_, new) in zip(_leaves(before, p), _leaves(after, p)):
+                try:
+                    same = np.array_equal(_as_array(old), _as_array(new), equal_nan=True)
+                except (TypeError, ValueError):
+                    continue
+                if not same:
+                    _fail(f"{name} changed its input {leaf} in place (case {k} of {len(cases)}).",
+                          where + [f"{leaf} was changed to {_fmt(new)}",
+                                   "hint: build new arrays (new = theta - lr * grad) instead of updating "
+                                   "in place (theta -= ...); the caller still needs the old values."])
+    return len(cases)
+
+
+def check_optimizer_step(reader_step, reference_optimizer, n_cases=5, shape=(3,), seed=0, max_history=4,
+                         state_as="namedtuple", ignore_fields=(), rtol=1e-7, atol=1e-10):
+    r"""Check a reader's optimizer step against a gdlab optimizer for several random states.
+
+    The optimizers of :mod:`gdlab.optim` are pure: ``state = opt.init(theta)`` and
+    ``theta, state = opt.step(theta, grad, state)``. The reader writes
+
+    .. math::
+
+        (\theta_{t+1}, s_{t+1}) = \texttt{reader\_step}(\theta_t, g_t, s_t)
+
+    with the optimizer's hyper-parameters fixed inside (e.g. as default arguments). Case 1
+    starts from a fresh state; the others first run the reference for 1 to ``max_history``
+    random steps, so moments, accumulators and step counters are non-trivial.
+
+    Parameters
+    ----------
+    reader_step : callable
+        ``reader_step(theta, grad, state) -> (new_theta, new_state)``; ``new_state`` may be a
+        NamedTuple like gdlab's, a dict with the same field names, or a tuple in field order.
+    reference_optimizer : gdlab optimizer
+        Any object with ``init(theta)`` and ``step(theta, grad, state)``, e.g.
+        ``gdlab.optim.Momentum(lr=0.1, gamma=0.9)``.
+    n_cases : int >= 1
+    shape : tuple of int
+        Shape of the random parameters.
+    seed : int
+    max_history : int >= 1
+        Most reference steps taken before a case.
+    state_as : {"namedtuple", "dict"}
+        Give the reader the state as gdlab's NamedTuple (``state.velocity``) or as a dict
+        (``state["velocity"]``).
+    ignore_fields : sequence of str
+        State fields the reader need not return (not compared), e.g. ``("step",)`` for an
+        exercise on momentum that does not count steps.
+    rtol, atol : float
+
+    Returns
+    -------
+    None
+        Prints a ``✓`` line on success.
+
+    Raises
+    ------
+    AssertionError
+        As :func:`check_update`, naming the wrong field (e.g. ``new state.velocity``).
+    ValueError
+        If ``n_cases``, ``max_history``, ``state_as`` or ``ignore_fields`` is invalid.
+    TypeError
+        If ``reference_optimizer`` has no ``init`` and ``step`` methods.
+
+    Examples
+    --------
+    >>> from gdlab import optim
+    >>> def my_momentum(theta, grad, state, lr=0.1, gamma=0.9):
+    ...     v = gamma * state.velocity + lr * grad
+    ...     return theta - v, state._replace(step=state.step + 1, velocity=v)
+    >>> check_optimizer_step(my_momentum, optim.Momentum(lr=0.1, gamma=0.9))
+    ✓ my_momentum agrees with Momentum.step on 5 random states.
+
+    The state as a dict, without the step counter:
+
+    >>> def my_step(theta, grad, state, lr=0.1, gamma=0.9):
+    ...     v = gamma * state["velocity"] + lr * grad
+    ...     return theta - v, {"velocity": v}
+    >>> check_optimizer_step(my_step, optim.Momentum(lr=0.1, gamma=0.9), state_as="dict",
+    ...                      ignore_fields=("step",))
+    ✓ my_step agrees with Momentum.step on 5 random states.
+
+    References
+    ----------
+    B. T. Polyak, "Some methods of speeding up the convergence of iteration methods", USSR
+    Computational Mathematics and Mathematical Physics 4(5), 1964, doi:10.1016/0041-5553(64)90137-5.
+    """
+    for arg, value in (("n_cases", n_cases), ("max_history", max_history)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{arg} must be an integer >= 1, got {value!r}")
+    opt = reference_optimizer
+    if not (callable(getattr(opt, "init", None)) and callable(getattr(opt, "step", None))):
+        raise TypeError(f"reference_optimizer must have init(theta) and step(theta, grad, state) like the "
+                        f"gdlab.optim optimizers, got {reference_optimizer!r}")
+    if state_as not in ("namedtuple", "dict"):
+        raise ValueError(f"state_as must be 'namedtuple' or 'dict', got {state_as!r}")
+    rng = np.random.default_rng(seed)
+    cases = []
+    for k in range(n_cases):
+        theta = rng.standard_normal(shape)
+        state = reference_optimizer.init(theta)
+        for _ in range(0 if k == 0 else int(rng.integers(1, max_history + 1))):
+            theta, state = reference_optimizer.step(theta, rng.standard_normal(shape), state)
+        cases.append((theta, rng.standard_normal(shape), state))
+    state_type = type(cases[0][2])
+    unknown = set(ignore_fields) - set(getattr(state_type, "_fields", ()))
+    if isinstance(ignore_fields, str) or unknown:
+        raise ValueError(f"ignore_fields must name fields of {state_type.__name__} "
+                         f"{getattr(state_type, '_fields', ())}, got {ignore_fields!r}")
+
+    def reference(theta, grad, state):
+        if state_as == "dict":
+            state = state_type(**state)
+        new_theta, new_state = reference_optimizer.step(theta, grad, state)
+        if ignore_fields:
+            new_state = {k: v for k, v in new_state._asdict().items() if k not in ignore_fields}
+        return new_theta, new_state
+
+    if state_as == "dict":
+        cases = [(theta, grad, state._asdict()) for theta, grad, state in cases]
+    reference.__name__ = f"{type(reference_optimizer).__name__}.step"
+    _check_update(reader_step, reference, cases, rtol, atol, None, ("new theta", "new state"))
+    print(f"✓ {_name(reader_step)} agrees with {reference.__name__} on {n_cases} random states.")
+
+
+def check_schedule(reader_schedule, reference, epochs=20, rtol=1e-9, atol=1e-12, name=None):
+    r"""Check a reader's learning-rate schedule against a reference, epoch by epoch.
+
+    .. math::
+
+        \eta_\text{reader}(t) = \eta_\text{ref}(t) \ \text{(to tolerance)}, \quad t = 0, 1, \dots, T - 1
+
+    Parameters
+    ----------
+    reader_schedule : callable
+        ``reader_schedule(epoch) -> float`` with epochs counted from 0.
+    reference : callable or sequence of float
+        ``reference(epoch) -> float``, or the learning rates of epochs 0, 1, ... (e.g. read
+        from a torch scheduler); a sequence sets ``epochs = len(reference)``.
+    epochs : int >= 1
+        Number of epochs to compare (for a callable reference).
+    rtol, atol : float
+    name : str, optional
+
+    Returns
+    -------
+    None
+        Prints a ``✓`` line on success.
+
+    Raises
+    ------
+    AssertionError
+        At the first wrong epoch, with a small table around it, and a hint when the
+        schedule is shifted by one epoch.
+    ValueError
+        If ``epochs`` is invalid or ``reference`` is an empty sequence.
+
+    Examples
+    --------
+    >>> reference = lambda t: 0.1 * 0.5 ** (t // 10)     # step decay
+    >>> def my_step_decay(epoch):
+    ...     return 0.1 * 0.5 ** (epoch // 10)
+    >>> check_schedule(my_step_decay, reference, epochs=30)
+    ✓ my_step_decay matches the reference schedule for epochs 0–29.
+    >>> def late(epoch):
+    ...     return 0.1 * 0.5 ** ((epoch - 1) // 10)
+    >>> check_schedule(late, reference, epochs=30)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    AssertionError: ✗ late is wrong from epoch 0 on (... of 30 epochs wrong).
+    ...
+
+    References
+    ----------
+    C. Darken, J. Chang, J. Moody, "Learning rate schedules for faster stochastic gradient
+    search", Neural Networks for Signal Processing II, IEEE, 1992, doi:10.1109/NNSP.1992.253713.
+    """
+    if callable(reference):
+        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+            raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}")
+        expected = [float(reference(t)) for t in range(epochs)]
+    else:
+        expected = [float(v) for v in reference]
+        if not expected:
+            raise ValueError("reference must be a callable or a non-empty sequence, got an empty sequence")
+    name = name or _name(reader_schedule)
+    n = len(expected)
+    got = []
+    for t in range(n):
+        value = _call(reader_schedule, (t,), {}, name, [f"at epoch {t}"])
+        lines = _kind_problem(value, expected[t])
+        if lines:
+            _fail(f"{name} is wrong at epoch {t}.", lines)
+        got.append(float(_as_array(value)))
+    g, e = np.array(got), np.array(expected)
+    wrong = ~np.isclose(g, e, rtol=rtol, atol=atol)
+    if not wrong.any():
+        print(f"✓ {name} matches the reference schedule for epochs 0–{n - 1}.")
+        return
+    first = int(np.argmax(wrong))
+    rows = [f"{'epoch':>7}  {'expected':>12}  {'got':>12}"]
+    for t in range(max(0, first - 2), min(n, first + 4)):
+        mark = "  <- wrong" if wrong[t] else ""
+        rows.append(f"{t:>7}  {e[t]:>12.6g}  {g[t]:>12.6g}{mark}")
+    if n > 1 and np.allclose(g[1:], e[:-1], rtol=rtol, atol=atol):
+        rows.append("hint: your schedule is one epoch late (yours at t = reference at t − 1): "
+                    "do you count epochs from 1 instead of 0?")
+    elif n > 1 and np.allclose(g[:-1], e[1:], rtol=rtol, atol=atol):
+        rows.append("hint: your schedule is one epoch early (yours at t = reference at t + 1).")
+    else:
+        hint = _hint(g, e, rtol, atol)
+        if hint:
+            rows.append("hint: " + hint)
+    _fail(f"{name} is wrong from epoch {first} on ({int(wrong.sum())} of {n} epochs wrong).", rows)
