@@ -9,6 +9,8 @@ STAMP  := $(VENV)/.requirements-installed
 TEST_BUILD := _build/test
 TEST_SITE  := $(TEST_BUILD)/_build/html
 PYTEST_WORKERS ?= 2
+# Two notebooks run at once under pytest-xdist: one thread each keeps the two kernels from fighting over 2 cores.
+TEST_ENV := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 .PHONY: help venv book book-strict test unit timings bench lab clean
 
@@ -40,10 +42,10 @@ book-strict: $(STAMP)
 
 # Unit tests, doctests of gdlab, repository checks and every notebook under nbval.
 unit: $(STAMP)
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 test: $(STAMP) book-strict
-	SITE_DIR=$(TEST_SITE) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+	SITE_DIR=$(TEST_SITE) $(TEST_ENV) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 timings: $(STAMP)
 	$(BIN)/python tests/timings.py
