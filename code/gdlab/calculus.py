@@ -419,7 +419,8 @@ def gradient_check(
     References
     ----------
     .. [1] S. Ruder, "An overview of gradient descent optimization
-       algorithms", arXiv:1609.04747, 2016 (section 2.1: "If you derive the gradients yourself, then gradient checking is a good idea").
+       algorithms", arXiv:1609.04747, 2016, section 2.1 ("If you derive the
+       gradients yourself, then gradient checking is a good idea").
     .. [2] J. Nocedal and S. J. Wright, *Numerical Optimization*, 2nd ed.,
        Springer, 2006, section 8.1. DOI: 10.1007/978-0-387-40065-5.
 
