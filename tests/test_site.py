@@ -181,7 +181,8 @@ def test_solution_dropdown_opens(server, browser):
         solution = page.locator("div.solution.dropdown").first
         body = solution.locator("section").first
         assert not body.is_visible(), "a solution is visible before it is opened"
-        solution.locator(".admonition-title").first.click()
+        # The title also holds a link back to the exercise: click the toggle button itself.
+        solution.locator("button.toggle-button").first.click()
         body.wait_for(state="visible", timeout=5000)
         assert body.is_visible()
         assert problems == [], "\n".join(problems)
