@@ -270,3 +270,31 @@ def test_load_mnist(tmp_path):
     (tmp_path / "train-labels-idx1-ubyte").write_bytes(struct.pack(">BBBBI", 0, 0, 8, 1, 2) + bytes([5, 0]))
     with pytest.raises(ValueError, match=r"\(5, 28, 28\) and \(2,\)"):
         data.load_mnist(tmp_path)
+
+
+def test_batch_indices_partition_every_epoch_and_reshuffle():
+    from gdlab.data import batch_indices
+
+    rng = np.random.default_rng(0)
+    first = batch_indices(103, 10, rng)
+    second = batch_indices(103, 10, rng)
+    assert [len(b) for b in first] == [10] * 10 + [3]
+    for epoch in (first, second):
+        assert sorted(np.concatenate(epoch).tolist()) == list(range(103))
+    assert not np.array_equal(np.concatenate(first), np.concatenate(second)), "epochs must be shuffled afresh"
+    again = batch_indices(103, 10, np.random.default_rng(0))
+    assert all(np.array_equal(a, b) for a, b in zip(first, again)), "same seed, same batches"
+    assert [b.tolist() for b in batch_indices(4, 10, None, shuffle=False)] == [[0, 1, 2, 3]]
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"n_samples": 0, "batch_size": 2}, ValueError, "n_samples must be an integer >= 1, got 0"),
+    ({"n_samples": 5, "batch_size": 2.5}, ValueError, "batch_size must be an integer >= 1, got 2.5"),
+    ({"n_samples": 5, "batch_size": 2, "rng": 0}, TypeError, "rng must be a numpy.random.Generator, got int"),
+])
+def test_batch_indices_bad_input(kwargs, error, message):
+    from gdlab.data import batch_indices
+
+    kwargs.setdefault("rng", np.random.default_rng(0))
+    with pytest.raises(error, match=message):
+        batch_indices(**kwargs)

@@ -10,6 +10,7 @@ linear_regression, logistic_classification, sparse_features, noisy_polynomial,
 true_curve                 synthetic problems (float64 NumPy arrays)
 digits, digits_loaders     the 8x8 handwritten digits, split train/val/test
 make_loader                arrays -> torch DataLoader (seeded shuffling)
+batch_indices              one epoch of shuffled mini-batch indices (NumPy loops)
 read_idx, write_idx        the MNIST IDX file format (plain or gzip)
 load_mnist                 MNIST images and labels from IDX files on disk
 """
@@ -33,6 +34,7 @@ __all__ = [
     "digits",
     "digits_loaders",
     "make_loader",
+    "batch_indices",
     "read_idx",
     "write_idx",
     "load_mnist",
@@ -507,6 +509,64 @@ def make_loader(X, y, batch_size=64, shuffle=False, seed=0, drop_last=False):
     generator = torch.Generator().manual_seed(int(seed)) if shuffle else None
     return DataLoader(TensorDataset(X_t, y_t), batch_size=batch_size, shuffle=shuffle,
                       generator=generator, drop_last=drop_last)
+
+
+
+def batch_indices(n_samples, batch_size, rng, shuffle=True):
+    r"""The mini-batches of one epoch, as arrays of row indices.
+
+    The rows :math:`0, \dots, N - 1` are permuted (when ``shuffle``) and cut into consecutive batches of
+    ``batch_size``; the last batch is shorter when ``batch_size`` does not divide :math:`N`. Every row appears in
+    exactly one batch, so one epoch makes :math:`\lceil N / n \rceil` updates. Call it once per epoch to shuffle
+    every epoch, as the mini-batch loop of Ruder's survey does.
+
+    Parameters
+    ----------
+    n_samples : int
+        Number of rows :math:`N` (>= 1).
+    batch_size : int
+        Rows per batch :math:`n` (>= 1); ``batch_size >= n_samples`` gives one full batch.
+    rng : numpy.random.Generator
+        Source of the permutation; pass the same seeded generator through all epochs.
+    shuffle : bool, default True
+        If False, the batches are taken in order (and ``rng`` is not used).
+
+    Returns
+    -------
+    list of numpy.ndarray
+        Integer index arrays, ``ceil(n_samples / batch_size)`` of them.
+
+    Raises
+    ------
+    ValueError
+        If ``n_samples`` or ``batch_size`` is not a positive integer.
+    TypeError
+        If ``rng`` is not a ``numpy.random.Generator``.
+
+    Examples
+    --------
+    >>> batches = batch_indices(10, 4, np.random.default_rng(0))
+    >>> [len(b) for b in batches]
+    [4, 4, 2]
+    >>> sorted(np.concatenate(batches).tolist()) == list(range(10))
+    True
+    >>> [b.tolist() for b in batch_indices(5, 2, None, shuffle=False)]
+    [[0, 1], [2, 3], [4]]
+
+    References
+    ----------
+    .. [1] S. Ruder, "An overview of gradient descent optimization algorithms", arXiv:1609.04747, 2016,
+       section 2.3 (mini-batch gradient descent).
+    """
+    n_samples = _check_int("n_samples", n_samples, 1)
+    batch_size = _check_int("batch_size", batch_size, 1)
+    if shuffle:
+        if not isinstance(rng, np.random.Generator):
+            raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+        order = rng.permutation(n_samples)
+    else:
+        order = np.arange(n_samples)
+    return [order[start:start + batch_size] for start in range(0, n_samples, batch_size)]
 
 
 def digits_loaders(batch_size=64, seed=0, val_fraction=0.15, test_fraction=0.15):
