@@ -330,3 +330,11 @@ def test_directional_derivative_bad_input():
         calculus.directional_derivative([1.0, 2.0], [1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="finite"):
         calculus.directional_derivative([1.0, 2.0], [1.0, float("nan")])
+
+
+def test_huge_integers_and_numpy_numbers():
+    with pytest.raises(ValueError, match=r"h must be a finite number > 0, got .*too large for a float"):
+        calculus.numerical_derivative(lambda x: x * x, 1.0, h=10**400)
+    with pytest.raises(ValueError, match=r"x must be a finite number, got .*too large for a float"):
+        calculus.numerical_derivative(lambda x: x * x, 10**400)
+    assert round(calculus.numerical_derivative(lambda x: x * x, np.int64(3), h=np.float32(1e-3)), 6) == 6.0

@@ -367,3 +367,82 @@ def test_check_optimizer_step_with_gdlab_optimizers(capsys):
         check.check_optimizer_step(my_momentum, optim.Momentum(), ignore_fields=("velocty",))
     with pytest.raises(TypeError, match="init"):
         check.check_optimizer_step(my_momentum, torch.optim.SGD)
+
+
+# --------------------------------------------------------------------------- review fixes
+def test_check_optimizer_step_with_like_torch_references(capsys):
+    """torch's state has fields that are legitimately None (momentum_buffer without momentum,
+    grad_avg unless centered, max_exp_avg_sq unless amsgrad): a correct answer passes."""
+    from gdlab import optim
+
+    def my_sgd(theta, grad, state, lr=0.1):
+        return theta - lr * grad, state._replace(step=state.step + 1)
+
+    def my_rmsprop(theta, grad, state, lr=1e-2, alpha=0.99, eps=1e-8):
+        square_avg = alpha * state.square_avg + (1 - alpha) * grad * grad
+        new_theta = theta - lr * grad / (np.sqrt(square_avg) + eps)
+        return new_theta, state._replace(step=state.step + 1, square_avg=square_avg)
+
+    def my_adam(theta, grad, state, lr=1e-3, b1=0.9, b2=0.999, eps=1e-8):
+        t = state.step + 1
+        m = b1 * state.exp_avg + (1 - b1) * grad
+        v = b2 * state.exp_avg_sq + (1 - b2) * grad * grad
+        denom = np.sqrt(v) / np.sqrt(1 - b2 ** t) + eps
+        return theta - lr / (1 - b1 ** t) * m / denom, state._replace(step=t, exp_avg=m, exp_avg_sq=v)
+
+    check.check_optimizer_step(my_sgd, optim.like_torch("SGD", lr=0.1))
+    check.check_optimizer_step(my_rmsprop, optim.like_torch("RMSprop"))
+    check.check_optimizer_step(my_adam, optim.like_torch("Adam"), rtol=1e-6)
+
+    def dict_sgd(theta, grad, state):
+        return theta - 0.1 * grad, {"step": state["step"] + 1, "momentum_buffer": None}
+    check.check_optimizer_step(dict_sgd, optim.like_torch("SGD", lr=0.1), state_as="dict")
+    assert capsys.readouterr().out.count("✓") == 4
+
+    def invents_a_buffer(theta, grad, state):
+        return theta - 0.1 * grad, state._replace(step=state.step + 1, momentum_buffer=grad)
+    message = _fails(check.check_optimizer_step, invents_a_buffer, optim.like_torch("SGD", lr=0.1))
+    assert "new state.momentum_buffer is wrong" in message and "expected None, got [" in message
+
+
+def test_a_step_counter_off_by_one_gets_no_zeros_hint():
+    from gdlab import optim
+
+    def step_zero(theta, grad, state, lr=0.05, gamma=0.8):
+        v = gamma * state.velocity + lr * grad
+        return theta - v, state._replace(step=0, velocity=v)
+    message = _fails(check.check_optimizer_step, step_zero, optim.Momentum(lr=0.05, gamma=0.8))
+    assert "new state.step is wrong" in message and "zeros" not in message
+    assert "hint: off by −1." in message and "return state.step + 1" in message
+
+
+def test_integers_get_no_ratio_hints():
+    message = _fails(check.check_close, "smallest n", 52, 104)
+    assert "expected: 104" in message and "got:      52" in message
+    assert "factor" not in message and "hint" not in message
+    assert "off by +1" in _fails(check.check_close, "count", 105, 104)
+    assert "you returned zeros" not in _fails(check.check_close, "counts", np.zeros(2), np.array([1, 2]))
+    assert "you returned 0: is a term missing?" in _fails(check.check_close, "loss", 0.0, 0.5)
+
+
+def test_a_bool_is_not_a_number():
+    message = _fails(check.check_close, "x", True, 1.0)
+    assert "got True (a bool), expected a number like 1" in message
+    assert "(a bool)" in _fails(check.check_close, "v", np.array([True, False]), [1.0, 0.0])
+    assert "(a bool)" in _fails(check.check_close, "t", torch.tensor([True]), [1.0])
+    assert "(a bool)" in _fails(check.check_schedule, lambda t: True, [1.0, 1.0])
+    check.check_close("a flag", True, True)                          # bools where bools are expected
+
+
+def test_argument_types():
+    with pytest.raises(TypeError, match="n_cases must be an integer, got 2.5"):
+        check.check_optimizer_step(reader_adam, ToyAdam(), n_cases=2.5)
+    with pytest.raises(TypeError, match="seed must be an integer >= 0 .* got None"):
+        check.check_optimizer_step(reader_adam, ToyAdam(), seed=None)
+    with pytest.raises(TypeError, match="n_points must be an integer"):
+        check.check_gradient(grad, f, shape=(3,), n_points=2.0)
+    with pytest.raises(TypeError, match="scale must be a real number"):
+        check.check_gradient(grad, f, shape=(3,), scale="1")
+    with pytest.raises(TypeError, match="epochs must be an integer"):
+        check.check_schedule(exponential, exponential, epochs=3.0)
+    check.check_schedule(exponential, exponential, epochs=np.int64(3))      # NumPy integers are fine

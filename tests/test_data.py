@@ -35,13 +35,45 @@ def test_linear_regression_bias_and_seed():
     assert not np.allclose(X, other[0])
 
 
-@pytest.mark.parametrize("kwargs, bad", [
-    ({"n_samples": 0}, "0"), ({"n_features": 1.5}, "1.5"), ({"noise": -0.1}, "-0.1"),
-    ({"n_samples": True}, "True"), ({"noise": float("nan")}, "nan"),
+@pytest.mark.parametrize("kwargs, error, pattern", [
+    ({"n_samples": 0}, ValueError, r"n_samples must be an integer >= 1, got 0"),
+    ({"noise": -0.1}, ValueError, r"noise must be a finite number >= 0, got -0\.1"),
+    ({"noise": float("nan")}, ValueError, r"noise .* got nan"),
+    ({"noise": 10**400}, ValueError, r"noise .* too large for a float"),
+    ({"seed": -1}, ValueError, r"seed must be an integer >= 0, got -1"),
+    ({"n_features": 1.5}, TypeError, r"n_features must be an integer, got 1\.5 of type float"),
+    ({"n_samples": True}, TypeError, r"n_samples must be an integer, got True"),
+    ({"noise": "1"}, TypeError, r"noise must be a real number, got '1' of type str"),
+    ({"seed": None}, TypeError, r"seed must be an integer >= 0 \(results must be reproducible\), got None"),
+    ({"seed": 1.0}, TypeError, r"seed must be an integer, got 1\.0"),
+    ({"bias": "yes"}, TypeError, r"bias must be True or False, got 'yes'"),
 ])
-def test_linear_regression_validation(kwargs, bad):
-    with pytest.raises(ValueError, match=bad):
+def test_linear_regression_validation(kwargs, error, pattern):
+    with pytest.raises(error, match=pattern):
         data.linear_regression(**kwargs)
+
+
+@pytest.mark.parametrize("make", [
+    lambda seed: data.linear_regression(seed=seed),
+    lambda seed: data.logistic_classification(seed=seed),
+    lambda seed: data.sparse_features(seed=seed),
+    lambda seed: data.noisy_polynomial(seed=seed),
+    lambda seed: data.digits(seed=seed),
+    lambda seed: data.digits_loaders(seed=seed),
+    lambda seed: data.make_loader(np.zeros((4, 1)), np.zeros(4), shuffle=True, seed=seed),
+], ids=["linear_regression", "logistic_classification", "sparse_features", "noisy_polynomial",
+        "digits", "digits_loaders", "make_loader"])
+def test_every_seed_must_be_an_integer(make):
+    with pytest.raises(TypeError, match="seed must be an integer >= 0 .* got None"):
+        make(None)
+    make(np.int64(3))                                           # NumPy integers are integers
+
+
+def test_numpy_integers_are_accepted():
+    X, y, w = data.linear_regression(n_samples=np.int64(5), n_features=np.int32(2), noise=np.float32(0.1))
+    assert X.shape == (5, 2)
+    loader = data.make_loader(X, y, batch_size=np.int64(2))
+    assert [len(b) for b, _ in loader] == [2, 2, 1]
 
 
 def test_logistic_classification_matches_logistic_model():
@@ -58,9 +90,9 @@ def test_logistic_classification_matches_logistic_model():
 
 
 def test_logistic_classification_validation():
-    with pytest.raises(ValueError, match="-1"):
+    with pytest.raises(ValueError, match=r"scale must be a finite number >= 0, got -1"):
         data.logistic_classification(scale=-1)
-    with pytest.raises(ValueError, match="0"):
+    with pytest.raises(ValueError, match=r"n_features must be an integer >= 1, got 0"):
         data.logistic_classification(n_features=0)
 
 
@@ -130,9 +162,11 @@ def test_digits_empty_parts_and_validation():
     assert s.X_val.shape == (0, 64) and len(s.y_train) + len(s.y_test) == 1797
     for kwargs, bad in [({"val_fraction": 1.0}, "1.0"), ({"test_fraction": -0.1}, "-0.1"),
                         ({"val_fraction": 0.6, "test_fraction": 0.4}, "0.6"),
-                        ({"val_fraction": 0.002}, "0.002"), ({"test_fraction": "0.1"}, "'0.1'")]:
+                        ({"val_fraction": 0.002}, "0.002")]:
         with pytest.raises(ValueError, match=bad):
             data.digits(**kwargs)
+    with pytest.raises(TypeError, match="test_fraction must be a real number, got '0.1'"):
+        data.digits(test_fraction="0.1")
 
 
 def test_digits_loaders():
@@ -168,9 +202,15 @@ def test_make_loader_seeded_shuffling_leaves_global_rng_alone():
     assert sizes == [6, 6, 6]
 
 
-@pytest.mark.parametrize("batch_size", [0, -3, 2.5, True, "8"])
+@pytest.mark.parametrize("batch_size", [0, -3])
 def test_make_loader_bad_batch_size(batch_size):
     with pytest.raises(ValueError, match=f"batch_size must be an integer >= 1, got {batch_size!r}"):
+        data.make_loader(np.zeros((4, 1)), np.zeros(4), batch_size=batch_size)
+
+
+@pytest.mark.parametrize("batch_size", [2.5, True, "8"])
+def test_make_loader_batch_size_of_the_wrong_type(batch_size):
+    with pytest.raises(TypeError, match=f"batch_size must be an integer, got {batch_size!r}"):
         data.make_loader(np.zeros((4, 1)), np.zeros(4), batch_size=batch_size)
 
 
@@ -289,7 +329,7 @@ def test_batch_indices_partition_every_epoch_and_reshuffle():
 
 @pytest.mark.parametrize("kwargs, error, message", [
     ({"n_samples": 0, "batch_size": 2}, ValueError, "n_samples must be an integer >= 1, got 0"),
-    ({"n_samples": 5, "batch_size": 2.5}, ValueError, "batch_size must be an integer >= 1, got 2.5"),
+    ({"n_samples": 5, "batch_size": 2.5}, TypeError, "batch_size must be an integer, got 2.5"),
     ({"n_samples": 5, "batch_size": 2, "rng": 0}, TypeError, "rng must be a numpy.random.Generator, got int"),
 ])
 def test_batch_indices_bad_input(kwargs, error, message):
@@ -298,3 +338,22 @@ def test_batch_indices_bad_input(kwargs, error, message):
     kwargs.setdefault("rng", np.random.default_rng(0))
     with pytest.raises(error, match=message):
         batch_indices(**kwargs)
+
+
+def test_nothing_downloads_with_sockets_blocked(tmp_path, monkeypatch):
+    """digits() and load_mnist() work offline: any attempt to open a socket fails the test."""
+    import socket
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("gdlab.data tried to open a network connection")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    with pytest.raises(AssertionError, match="network"):                 # the block works
+        socket.create_connection(("example.org", 80))
+    s = data.digits(seed=0)
+    assert len(s.y_train) + len(s.y_val) + len(s.y_test) == 1797
+    data.write_idx(tmp_path / "t10k-images-idx3-ubyte.gz", np.zeros((2, 28, 28), np.uint8))
+    data.write_idx(tmp_path / "t10k-labels-idx1-ubyte", np.array([1, 7], np.uint8))
+    X, y = data.load_mnist(tmp_path, kind="test")
+    assert X.shape == (2, 784) and y.tolist() == [1, 7]

@@ -1,5 +1,6 @@
 """Tests of gdlab.optim against torch.optim and against closed forms (float64)."""
 
+import dataclasses
 import math
 import re
 
@@ -87,10 +88,16 @@ TORCH_CASES = [
     ("Adagrad", dict(lr=0.1, initial_accumulator_value=0.5, weight_decay=0.1)),
     ("Adagrad", dict(lr=0.05, eps=1e-3)),
     ("Adadelta", {}),
+    ("Adadelta", dict(lr=0.5)),
+    ("Adadelta", dict(rho=0.5)),
+    ("Adadelta", dict(eps=1e-5)),
+    ("Adadelta", dict(weight_decay=0.2)),
     ("Adadelta", dict(lr=0.5, rho=0.5, eps=1e-4, weight_decay=0.1)),
+    ("Adadelta", dict(lr=1e-3, rho=1.0)),                    # rho = 1 (torch's bound): plain SGD
     ("RMSprop", {}),
     ("RMSprop", dict(lr=1e-3, alpha=0.9, centered=True)),
     ("RMSprop", dict(lr=1e-3, momentum=0.9)),
+    ("RMSprop", dict(lr=1e-3, alpha=1.0, eps=1.0)),           # alpha = 1: s_t stays 0
     ("RMSprop", dict(lr=1e-3, alpha=0.9, eps=1e-4, weight_decay=0.1, momentum=0.5,
                      centered=True)),
     ("Adam", dict(lr=1e-2)),
@@ -119,6 +126,22 @@ def test_like_torch_matches_torch(name, kwargs, problem):
     theirs = torch_path(name, kwargs, grad_fn, theta0)
     assert rel_err(ours, theirs) < 1e-10
     assert rel_err(ours[-1:], ours[:1]) > 1e-3      # the iterates did move
+
+
+@pytest.mark.parametrize("name, kwargs", [
+    ("SGD", dict(lr=5e-4, momentum=0.9, dampening=1.5)),     # torch accepts any dampening
+    ("SGD", dict(lr=5e-4, momentum=0.9, dampening=-0.5)),
+    ("RMSprop", dict(lr=1e-11, alpha=1.0)),                  # alpha = 1: a step of lr g / eps
+    ("Adadelta", dict(lr=1e-3, rho=1.0)),
+])
+def test_like_torch_accepts_settings_that_torch_accepts(name, kwargs):
+    """Odd but legal in torch 2.x; 10 steps (dampening > 1 climbs and diverges later)."""
+    for problem in PROBLEMS:
+        grad_fn, theta0 = PROBLEMS[problem]
+        ours = optim.run(optim.like_torch(name, **kwargs), grad_fn, theta0, 10)
+        theirs = torch_path(name, kwargs, grad_fn, theta0, steps=10)
+        assert rel_err(ours, theirs) < 1e-10, problem
+        assert rel_err(ours[-1:], ours[:1]) > 1e-4, problem
 
 
 def test_like_torch_returns_torch_forms_with_torch_defaults():
@@ -536,14 +559,18 @@ def test_run_bad_input(kwargs, error, match):
     (lambda: optim.like_torch("SGD", lr=-1), ValueError, "lr .* got -1"),
     (lambda: optim.like_torch("SGD", nesterov=True), ValueError, "nesterov=True requires momentum > 0"),
     (lambda: optim.like_torch("SGD", momentum=0.9, nesterov="yes"), TypeError, "nesterov must be True or False, got 'yes'"),
-    (lambda: optim.like_torch("SGD", momentum=0.9, dampening=1.5), ValueError, r"dampening .* got 1\.5"),
+    (lambda: optim.like_torch("SGD", momentum=0.9, dampening=float("nan")), ValueError, r"dampening .* got nan"),
     (lambda: optim.like_torch("Adam", betas=(0.9, 1.0)), ValueError, r"betas\[1\] .* got 1\.0"),
     (lambda: optim.like_torch("Adam", betas=0.9), TypeError, r"betas must be a pair"),
     (lambda: optim.like_torch("Adam", amsgrad=1), TypeError, "amsgrad must be True or False"),
     (lambda: optim.like_torch("AdamW", eps=0), ValueError, "eps .* got 0"),
     (lambda: optim.like_torch("Adagrad", lr_decay=-1.0), ValueError, "lr_decay"),
     (lambda: optim.like_torch("Adagrad", initial_accumulator_value=-1.0), ValueError, "initial_accumulator_value"),
-    (lambda: optim.like_torch("RMSprop", alpha=1.0), ValueError, "alpha"),
+    (lambda: optim.like_torch("RMSprop", alpha=1.5), ValueError, r"alpha must be a finite number in \[0, 1\], got 1\.5"),
+    (lambda: optim.GD(lr=10**400), ValueError, r"lr must be a finite number >= 0, got 10000000\.\.\. \(an integer of 401 digits\), too large"),
+    (lambda: optim.GD(lr=-(10**400)), ValueError, "lr .* too large for a float"),
+    (lambda: optim.AdaMax(beta2=0.0), ValueError, r"beta2 must be a finite number in \(0, 1\), got 0\.0"),
+    (lambda: optim.like_torch("Adadelta", rho=1.5), ValueError, r"rho must be a finite number in \[0, 1\], got 1\.5"),
     (lambda: optim.like_torch("RMSprop", centered="no"), TypeError, "centered"),
     (lambda: optim.like_torch("RMSprop", momentum=-0.9), ValueError, "momentum"),
     (lambda: optim.like_torch("NAdam", momentum_decay=-1.0), ValueError, "momentum_decay"),
@@ -577,7 +604,7 @@ def test_states_are_inspectable_named_tuples():
     np.testing.assert_allclose(state.m, [0.1, -0.1])
     assert optim.Momentum().init(np.ones(2))._fields == ("step", "velocity")
     assert optim.Adagrad().init(np.ones(2))._fields == ("step", "sum_sq_grad")
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         opt.lr = 0.1          # frozen
 
 
@@ -656,3 +683,200 @@ def test_as_torch_optimizer_float32_model_and_bad_optimizer():
     np.testing.assert_allclose(w.detach().numpy(), expected, rtol=1e-6)
     with pytest.raises(TypeError, match="gdlab optimizer"):
         optim.as_torch_optimizer(torch.optim.SGD, [w])
+
+
+# ---------------------------------------------------------------------------
+# Review fixes: dtypes, copies, hashing, aliasing, divergence details, param groups
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("opt", ALL_FORMS + [optim.like_torch("Adagrad", initial_accumulator_value=0.5)],
+                         ids=lambda o: repr(o)[:60])
+def test_integer_theta_gets_float_state_and_the_float_update(opt):
+    theta_int, theta_float = np.array([1, -2, 3]), np.array([1.0, -2.0, 3.0])
+    state = opt.init(theta_int)
+    for x in state:
+        if isinstance(x, np.ndarray):
+            assert x.dtype == np.float64, state
+    grad = np.array([0.5, -1.5, 2.0])
+    new_int, state_int = opt.step(theta_int, grad, state)
+    new_float, state_float = opt.step(theta_float, grad, opt.init(theta_float))
+    np.testing.assert_array_equal(new_int, new_float)
+    assert new_int.dtype == np.float64
+    for a, b in zip(state_int, state_float):
+        np.testing.assert_array_equal(np.asarray(a, dtype=float) if a is not None else 0,
+                                      np.asarray(b, dtype=float) if b is not None else 0)
+
+
+def test_torch_adagrad_initial_accumulator_is_not_truncated_for_integer_theta():
+    opt = optim.like_torch("Adagrad", initial_accumulator_value=0.5)
+    assert opt.init(np.array([1, 2])).sum.tolist() == [0.5, 0.5]
+
+
+@pytest.mark.parametrize("name", ["Adam", "AdamW", "NAdam", "Adamax"])
+def test_betas_given_as_a_list_become_a_hashable_tuple(name):
+    opt = optim.like_torch(name, betas=[0.8, 0.99])
+    assert opt.betas == (0.8, 0.99) and isinstance(opt.betas, tuple)
+    assert hash(opt) == hash(optim.like_torch(name, betas=(0.8, 0.99)))
+    assert opt == optim.like_torch(name, betas=(0.8, 0.99))
+    assert len({opt, optim.like_torch(name, betas=(0.8, 0.99))}) == 1
+
+
+def test_amsgrad_init_arrays_are_separate():
+    state = optim.AMSGrad().init(np.zeros(3))
+    arrays = [state.m, state.v, state.v_hat]
+    for i in range(3):
+        for j in range(i + 1, 3):
+            assert not np.shares_memory(arrays[i], arrays[j])
+    state.m[0] = 1.0                      # a reader's in-place bug in m must not show up in v
+    assert state.v[0] == 0.0 and state.v_hat[0] == 0.0
+
+
+@pytest.mark.parametrize("opt", [optim.Momentum(lr=0.1), optim.Adam(lr=0.1)], ids=["Momentum", "Adam"])
+@pytest.mark.parametrize("shape", [(), (4,), (2, 3)])
+def test_results_written_into_one_block_do_not_overlap(opt, shape):
+    theta = np.full(shape, 1.0)
+    new, state = opt.step(theta, np.full(shape, 2.0), opt.init(theta))
+    arrays = [new] + [x for x in state if isinstance(x, np.ndarray)]
+    for a in arrays:
+        assert a.shape == shape and a.dtype == np.float64
+    for i in range(len(arrays)):
+        for j in range(i + 1, len(arrays)):
+            assert not np.shares_memory(arrays[i], arrays[j])
+    expected = [np.copy(a) for a in arrays[1:]]
+    new += 100.0                          # changing the new theta changes no state array
+    for a, b in zip(arrays[1:], expected):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_run_gives_grad_fn_a_copy_of_theta0():
+    theta0 = np.array([1.0, -2.0])
+    seen = []
+
+    def grad_fn(th):
+        seen.append(th)
+        return 2 * th
+
+    optim.run(optim.GD(lr=0.1), grad_fn, theta0, 3)
+    assert not any(np.shares_memory(th, theta0) for th in seen)
+
+    def vandal(th):
+        th[0] = 99.0                      # a careless grad_fn that writes into its argument
+        return 2 * th
+
+    optim.run(optim.GD(lr=0.1), vandal, theta0, 1)
+    assert theta0.tolist() == [1.0, -2.0]
+
+
+@pytest.mark.parametrize("opt", [optim.GD(lr=0.1), optim.Momentum(lr=0.1), optim.Adam(lr=0.1),
+                                 optim.like_torch("RMSprop", lr=0.01)], ids=lambda o: type(o).__name__)
+def test_run_float32_theta0_with_float64_gradients_stays_float32(opt):
+    """The rule: everything is computed in np.result_type(theta0, 1.0); path[t] is the point
+    where the next gradient is taken, exactly."""
+    A = np.array([[3.0, 0.5], [0.5, 1.0]])
+    seen = []
+
+    def grad_fn(th):
+        seen.append(th.copy())
+        return A @ th.astype(np.float64)          # float64 gradient
+
+    path = optim.run(opt, grad_fn, np.array([1.0, -1.0], dtype=np.float32), 5)
+    assert path.dtype == np.float32
+    assert all(th.dtype == np.float32 for th in seen)
+    np.testing.assert_array_equal(np.array(seen), path[:-1])
+    # the same as a run fed with float32 gradients
+    path32 = optim.run(opt, lambda th: (A @ th.astype(np.float64)).astype(np.float32),
+                       np.array([1.0, -1.0], dtype=np.float32), 5)
+    np.testing.assert_array_equal(path, path32)
+    assert not np.array_equal(path[-1], optim.run(opt, grad_fn, np.array([1.0, -1.0]), 5)[-1])
+
+
+def test_run_bad_gradient_keeps_the_detail_and_the_cause():
+    def sqrt_abs_grad(th):               # gradient of sqrt|w|: infinite at 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.sign(th) / (2 * np.sqrt(np.abs(th))) + 0 / np.abs(th) * 0
+
+    with pytest.raises(optim.DivergenceError) as info:
+        optim.run(optim.GD(lr=0.1), sqrt_abs_grad, np.array([0.0, 1.0]), 3)
+    err = info.value
+    assert re.fullmatch(r"diverged at step 1: the gradient contains inf/nan \(\|theta\| = 1\.0e\+00\): "
+                        r"grad must be finite, got nan at index \(0,\)", str(err))
+    assert isinstance(err.__cause__, ValueError) and "index (0,)" in str(err.__cause__)
+    assert err.step == 1 and err.last_theta.tolist() == [0.0, 1.0]
+
+
+def test_run_nonfinite_theta0_names_the_first_bad_index():
+    with pytest.raises(ValueError, match=r"^theta0 must be finite, got inf at index \(1, 0\)$"):
+        optim.run(optim.GD(lr=0.1), lambda th: th, np.array([[1.0, 2.0], [np.inf, np.nan]]), 1)
+
+
+def test_one_divergence_error_class():
+    from gdlab import train
+    assert train.DivergenceError is optim.DivergenceError
+    assert issubclass(optim.DivergenceError, FloatingPointError)
+    err = optim.DivergenceError(epoch=3, step=7, loss=float("nan"))
+    assert (err.epoch, err.step, err.last_theta) == (3, 7, None) and math.isnan(err.loss)
+    assert str(err) == "training diverged at epoch 3, step 7: loss = nan (try a smaller learning rate)"
+    err = optim.DivergenceError("custom", step=2, last_theta=np.ones(2))
+    assert str(err) == "custom" and err.step == 2 and err.epoch is None and err.loss is None
+    with pytest.raises(TypeError, match="positional"):
+        optim.DivergenceError(3, 7, float("nan"))      # the attributes are keyword-only
+    with pytest.raises(TypeError, match="message must be a string, got 3"):
+        optim.DivergenceError(3)
+
+
+def test_adamax_beta2_zero_is_refused_but_small_beta2_works():
+    with pytest.raises(ValueError, match=r"beta2 .* \(0, 1\)"):
+        optim.AdaMax(beta2=0)
+    opt = optim.AdaMax(lr=0.1, beta2=1e-3)
+    theta, state = opt.step(np.ones(1), np.array([2.0]), opt.init(np.ones(1)))
+    theta, state = opt.step(theta, np.array([0.0]), state)     # u = 2e-3 > 0: still moves
+    assert state.u[0] == pytest.approx(2e-3) and theta[0] < 0.9
+
+
+def _scheduled_run(make_optimizer, steps=9, scheduler=True):
+    """Fit a linear model with a StepLR schedule (halve the lr every 3 steps)."""
+    X, y, model = linear_problem(1)
+    opt = make_optimizer(model.parameters())
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=3, gamma=0.5) if scheduler else None
+    lrs = []
+    for _ in range(steps):
+        opt.zero_grad()
+        torch.nn.functional.mse_loss(model(X), y).backward()
+        opt.step()
+        lrs.append(opt.param_groups[0]["lr"])
+        if sched is not None:
+            sched.step()
+    return [p.detach().numpy().copy() for p in model.parameters()], lrs
+
+
+@pytest.mark.parametrize("ours, theirs", [
+    (lambda ps: optim.as_torch_optimizer(optim.GD(lr=0.1), ps),
+     lambda ps: torch.optim.SGD(ps, lr=0.1, foreach=False)),
+    (lambda ps: optim.as_torch_optimizer(optim.Adam(lr=0.1), ps),
+     lambda ps: torch.optim.Adam(ps, lr=0.1, foreach=False)),
+    (lambda ps: optim.as_torch_optimizer(optim.like_torch("SGD", lr=0.1, momentum=0.9), ps),
+     lambda ps: torch.optim.SGD(ps, lr=0.1, momentum=0.9, foreach=False)),
+], ids=["GD-SGD", "Adam-Adam", "TorchSGD-SGD"])
+def test_adapter_follows_a_torch_lr_scheduler(ours, theirs):
+    w_ours, lrs = _scheduled_run(ours)
+    w_torch, lrs_torch = _scheduled_run(theirs)
+    assert lrs == lrs_torch == [0.1] * 3 + [0.05] * 3 + [0.025] * 3
+    for a, b in zip(w_ours, w_torch):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+    w_constant, _ = _scheduled_run(ours, scheduler=False)
+    assert not np.allclose(w_constant[0], w_ours[0], rtol=1e-6)      # the schedule mattered
+
+
+def test_adapter_param_groups_override_hyperparameters():
+    X, y, model = linear_problem(2)
+    X2, y2, model2 = linear_problem(2)
+    ours = optim.as_torch_optimizer(optim.like_torch("Adam", lr=0.01), [
+        {"params": [model.weight], "lr": 0.1, "betas": [0.5, 0.9]}, {"params": [model.bias]}])
+    theirs = torch.optim.Adam([{"params": [model2.weight], "lr": 0.1, "betas": (0.5, 0.9)},
+                               {"params": [model2.bias]}], lr=0.01, foreach=False)
+    assert ours.defaults == dict(lr=0.01, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False)
+    for a, b in zip(train(model, ours, X, y), train(model2, theirs, X2, y2)):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+    with pytest.raises(ValueError, match=r"lr must be a finite number >= 0, got -1"):
+        ours.param_groups[1]["lr"] = -1
+        ours.step()

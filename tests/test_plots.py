@@ -113,12 +113,19 @@ def test_contour_diverged_path_is_drawn_up_to_the_overflow():
         ({"paths": [np.zeros((5, 2))], "labels": ["a", "b"]}, ValueError, "2 labels for 1 paths"),
         ({"paths": {"a": np.zeros((3, 2))}, "labels": ["a"]}, ValueError, "not both"),
         ({"paths": [np.full((3, 2), np.nan)]}, ValueError, "finite"),
-        ({"n_levels": 1}, ValueError, "1"),
+        ({"n_levels": 1}, ValueError, "n_levels must be an integer >= 2, got 1"),
+        ({"n_levels": 10.0}, TypeError, "n_levels must be an integer, got 10.0 of type float"),
+        ({"resolution": "50"}, TypeError, "resolution must be an integer, got '50'"),
     ],
 )
 def test_contour_validation(kwargs, exc, text):
     with pytest.raises(exc, match=re.escape(text)):
         plots.contour(SURFACES["quadratic"], **kwargs)
+
+
+def test_numpy_integers_are_accepted():
+    ax = plots.contour(SURFACES["quadratic"], n_levels=np.int64(5), resolution=np.int32(20))
+    assert len([c for c in ax.collections if hasattr(c, "levels")][0].levels) == 5
 
 
 def test_contour_rejects_non_surfaces_and_nd_surfaces():
@@ -155,6 +162,30 @@ def test_loss_curves_log_scale_needs_positive_values():
     assert len(ax.lines) == 1
     with pytest.raises(ValueError, match="1-D"):
         plots.loss_curves({"a": np.zeros((2, 2))})
+
+
+def test_loss_curves_of_a_training_history():
+    from gdlab.train import History
+
+    h = History(epoch=[1, 2, 3], train_loss=[0.9, 0.5, 0.4], train_accuracy=None,
+                val_loss=[1.0, 0.7, 0.8], val_accuracy=None, best_epoch=2)
+    ax = plots.loss_curves(h)
+    assert [line.get_label() for line in ax.lines] == ["train", "validation"]
+    assert ax.get_xlabel() == "epoch" and ax.get_yscale() == "log"
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), [1, 2, 3])
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), [0.9, 0.5, 0.4])
+    np.testing.assert_array_equal(ax.lines[1].get_ydata(), [1.0, 0.7, 0.8])
+    no_val = History(epoch=[1, 2], train_loss=[0.9, 0.5], train_accuracy=None, val_loss=None,
+                     val_accuracy=None)
+    ax = plots.loss_curves({"SGD": h, "Adam": no_val}, log=False, xlabel="pass")
+    assert legend_texts(ax) == ["SGD: train", "SGD: validation", "Adam: train"]
+    assert ax.get_xlabel() == "pass"
+    ax = plots.loss_curves([h, no_val])
+    assert legend_texts(ax) == ["run 1: train", "run 1: validation", "run 2: train"]
+    with pytest.raises(ValueError, match="labels"):
+        plots.loss_curves(h, labels=["a"])
+    with pytest.raises(TypeError, match="log must be True or False"):
+        plots.loss_curves([1.0, 0.5], log="yes")
 
 
 def test_surface3d():
@@ -221,17 +252,40 @@ def test_style_changes_rcparams_only_when_called():
 
 
 def test_importing_gdlab_changes_no_global_state():
+    """Importing every gdlab module in a fresh interpreter changes no global state and prints nothing."""
     # dict.items reads the raw values: rcParams.items() would resolve the "auto" backend by importing pyplot
     code = r"""
-import json, sys
-import matplotlib
-before = {k: repr(v) for k, v in dict.items(matplotlib.rcParams)}
-import gdlab, gdlab.plots, gdlab.surfaces, gdlab.schedules
-pyplot = "matplotlib.pyplot" in sys.modules
-after = {k: repr(v) for k, v in dict.items(matplotlib.rcParams)}
-print(json.dumps({"changed": sorted(k for k in before if before[k] != after[k]), "pyplot": pyplot}))
+import json, sys, warnings
+import matplotlib, numpy as np, torch
+import sympy, tqdm  # third-party libraries gdlab uses (sympy adds a warnings filter of its own)
+
+def snapshot():
+    return {
+        "rcParams": {k: repr(v) for k, v in dict.items(matplotlib.rcParams)},
+        "numpy_random": repr(np.random.get_state()[1][:5].tolist() + [np.random.get_state()[2]]),
+        "numpy_err": np.geterr(), "numpy_print": repr(np.get_printoptions()),
+        "torch_rng": torch.random.get_rng_state().sum().item(), "torch_dtype": str(torch.get_default_dtype()),
+        "torch_threads": torch.get_num_threads(),
+        "torch_deterministic": torch.are_deterministic_algorithms_enabled(),
+        "torch_grad": torch.is_grad_enabled(), "warnings": repr(warnings.filters),
+    }
+
+before = snapshot()
+import gdlab
+from gdlab import calculus, check, data, losses, optim, plots, schedules, surfaces, train
+after = snapshot()
+changed = sorted(k for k in before if before[k] != after[k])
+if "rcParams" in changed:
+    changed += sorted(k for k in before["rcParams"] if before["rcParams"][k] != after["rcParams"][k])
+print(json.dumps({"changed": changed, "pyplot": "matplotlib.pyplot" in sys.modules,
+                  "modules": sorted(m for m in sys.modules if m.startswith("gdlab"))}))
 """
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # the strictest case
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
-    result = json.loads(out.stdout)
-    assert result == {"changed": [], "pyplot": False}
+    lines = out.stdout.splitlines()
+    assert len(lines) == 1 and out.stderr == "", (out.stdout, out.stderr)    # nothing printed
+    result = json.loads(lines[0])
+    assert result["changed"] == [] and result["pyplot"] is False
+    expected = {"gdlab", "gdlab._validate"} | {f"gdlab.{m}" for m in (
+        "calculus", "check", "data", "losses", "optim", "plots", "schedules", "surfaces", "train")}
+    assert expected <= set(result["modules"])

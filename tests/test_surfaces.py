@@ -327,3 +327,17 @@ def test_beale_flat_line_and_monkey_saddle_valleys():
         phi = math.radians(deg)
         assert np.sign(m.f([math.cos(phi), math.sin(phi)])) == sign
 
+
+
+def test_grid_resolution_type_and_value():
+    s = SURFACES["saddle"]
+    with pytest.raises(TypeError, match=r"resolution must be an integer, got 2\.0 of type float"):
+        s.grid(2.0)
+    with pytest.raises(TypeError, match="resolution must be an integer, got True"):
+        s.grid(True)
+    with pytest.raises(ValueError, match="resolution must be an integer >= 2, got 1"):
+        s.grid(1)
+    X, Y, F = s.grid(np.int64(3))                        # NumPy integers are integers
+    assert F.shape == (3, 3)
+    with pytest.raises(ValueError, match=r"kappa must be a finite number, got 1000000\d*\.\.\. .*too large"):
+        surfaces.quadratic(kappa=10**400)

@@ -1,6 +1,7 @@
 """Tests of gdlab.train: the training loop against closed forms, early stopping, divergence."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -202,9 +203,13 @@ def test_progress_bar_only_on_request(capsys):
     assert "fit" in capsys.readouterr().err
 
 
-def test_devices():
-    assert train._device(None).type == "cpu"
-    assert train._device("auto").type == ("cuda" if torch.cuda.is_available() else "cpu")
+def test_devices(monkeypatch):
+    assert train._device(None) == torch.device("cpu")
+    assert train._device("cpu") == torch.device("cpu")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)    # a machine with a GPU
+    assert train._device("auto") == torch.device("cuda")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert train._device("auto") == torch.device("cpu")
     X, y, _ = data.linear_regression(n_samples=8, seed=0)
     model = _linear(2, [0.0, 0.0])
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
@@ -217,11 +222,20 @@ def test_validation_errors():
     loader = data.make_loader(X, y)
     model = _linear(2, [0.0, 0.0])
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
-    for kwargs, message in [({"epochs": 0}, "epochs .* got 0"), ({"epochs": 2.5}, "got 2.5"),
+    for kwargs, message in [({"epochs": 0}, "epochs .* got 0"),
                             ({"patience": 0, "val_loader": loader}, "patience .* got 0"),
-                            ({"patience": 2}, "needs a val_loader")]:
+                            ({"patience": 2}, "needs a val_loader"), ({"seed": -1}, "seed .* got -1")]:
         with pytest.raises(ValueError, match=message):
             train.fit(model, opt, _mse, loader, **kwargs)
+    for kwargs, message in [({"epochs": 2.5}, r"epochs must be an integer, got 2\.5 of type float"),
+                            ({"epochs": True}, "epochs must be an integer, got True"),
+                            ({"patience": 1.0, "val_loader": loader}, "patience must be an integer"),
+                            ({"seed": "0"}, "seed must be an integer"), ({"progress": "yes"}, "progress")]:
+        with pytest.raises(TypeError, match=message):
+            train.fit(model, opt, _mse, loader, **kwargs)
+    h = train.fit(model, opt, _mse, loader, loader, epochs=np.int64(2), patience=np.int32(1),
+                  seed=np.int64(3))                                  # NumPy integers are integers
+    assert len(h) >= 1 and h.epoch[-1] <= 2
     with pytest.raises(TypeError, match="str"):
         train.fit(model, "sgd", _mse, loader)
     with pytest.raises(TypeError, match="Module"):
@@ -262,8 +276,79 @@ def test_gdlab_nag_full_batch_equals_optim_run():
     np.testing.assert_allclose(w_fit, path[-1], rtol=1e-10)
 
 
-def test_divergence_error_is_a_gdlab_divergence_error():
+def test_divergence_error_is_the_gdlab_divergence_error():
     from gdlab import optim
-    assert issubclass(train.DivergenceError, optim.DivergenceError)
-    err = train.DivergenceError(3, 7, float("nan"))
+    assert train.DivergenceError is optim.DivergenceError
+    err = train.DivergenceError(epoch=3, step=7, loss=float("nan"))
     assert (err.epoch, err.step) == (3, 7) and "epoch 3, step 7: loss = nan" in str(err)
+
+
+class SqrtAbs(torch.nn.Module):
+    """Predicts sqrt|w| for every sample: finite at w = 0, its gradient is not."""
+
+    def __init__(self, w):
+        super().__init__()
+        self.w = torch.nn.Parameter(torch.tensor([w]))
+
+    def forward(self, x):
+        return torch.sqrt(torch.abs(self.w)).expand(len(x))
+
+
+def _sqrt_abs_fit(make_optimizer, w0=0.0, **kwargs):
+    x = np.zeros((4, 1))
+    loader = data.make_loader(x, np.zeros(4), batch_size=2)
+    model = SqrtAbs(w0)
+    mean_output = lambda out, y: out.mean()          # the loss is sqrt|w|
+    return model, train.fit(model, make_optimizer(model), mean_output, loader, loader, **kwargs)
+
+
+def test_nonfinite_gradient_with_a_torch_optimizer_is_a_divergence():
+    """Before: fit returned normally with val_loss [nan] and w = nan."""
+    with pytest.raises(train.DivergenceError) as info:
+        _sqrt_abs_fit(lambda m: torch.optim.SGD(m.parameters(), lr=0.1), epochs=2)
+    err = info.value
+    assert (err.epoch, err.step, err.loss) == (1, 1, 0.0)
+    assert re.fullmatch(r"training diverged at epoch 1, step 1: loss = 0\.0 before the update, but the "
+                        r"gradient of w is not finite \(nan at index \(0,\)\): .*", str(err))
+
+
+def test_nonfinite_gradient_with_a_gdlab_optimizer_is_a_divergence():
+    """Before: a bare ValueError from the adapter, without epoch or step."""
+    from gdlab import optim
+    with pytest.raises(train.DivergenceError, match=r"epoch 1, step 1: loss = 0\.0 .* gradient of w") as info:
+        _sqrt_abs_fit(lambda m: optim.GD(lr=0.1), epochs=2)
+    assert isinstance(info.value.__cause__, ValueError)
+    assert "grad must be finite" in str(info.value.__cause__)
+
+
+def test_parameter_overflow_after_a_finite_loss_is_a_divergence():
+    """A finite loss and gradient, but an update that overflows: w = 1 - 1e308 * 1e10."""
+    class Linear1(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = torch.nn.Parameter(torch.tensor([1.0]))
+
+        def forward(self, x):
+            return 1e10 * self.w.expand(len(x))
+
+    loader = data.make_loader(np.zeros((2, 1)), np.zeros(2), batch_size=2)
+    model = Linear1()
+    with pytest.raises(train.DivergenceError,
+                       match=r"epoch 1, step 1: loss = 10000000000\.0 before the update, but the update made w "
+                             r"non-finite \(-inf at index \(0,\)\)") as info:
+        train.fit(model, torch.optim.SGD(model.parameters(), lr=1e308), lambda out, y: out.mean(), loader)
+    assert info.value.loss == 1e10
+
+
+def test_nonfinite_validation_loss_is_a_divergence():
+    """Before: a NaN validation loss silently triggered early stopping with best_epoch None."""
+    X, y, _ = data.linear_regression(n_samples=8, seed=0)
+    model = _linear(2, [0.0, 0.0])
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    # sqrt of a negative target: NaN on the validation data only (no gradient flows through it)
+    loss = lambda out, t: _mse(out, t) + 0.0 * torch.sqrt(t.min())
+    train_loader = data.make_loader(X, np.abs(y))
+    val_loader = data.make_loader(X, y - 10.0)
+    with pytest.raises(train.DivergenceError, match=r"^training diverged at epoch 1: validation loss = nan") as info:
+        train.fit(model, opt, loss, train_loader, val_loader, epochs=5, patience=2)
+    assert info.value.epoch == 1 and math.isnan(info.value.loss) and info.value.step is None

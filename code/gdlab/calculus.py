@@ -29,10 +29,11 @@ References
 from __future__ import annotations
 
 import math
-from numbers import Real
 from typing import Callable, NamedTuple
 
 import numpy as np
+
+from gdlab import _validate
 
 __all__ = [
     "GradCheckResult",
@@ -52,13 +53,7 @@ _TINY = np.finfo(np.float64).tiny
 # --------------------------------------------------------------------------
 def _check_positive_number(name: str, value, *, allow_zero: bool = False) -> float:
     """Return ``value`` as a float after checking it is a finite number > 0 (or >= 0)."""
-    if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)):
-        raise TypeError(f"{name} must be a real number, got {value!r} of type {type(value).__name__}")
-    value = float(value)
-    bound = ">= 0" if allow_zero else "> 0"
-    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
-        raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
-    return value
+    return _validate.real(name, value, low=0, low_open=not allow_zero)
 
 
 def _as_float_array(name: str, value) -> np.ndarray:
@@ -148,11 +143,7 @@ def numerical_derivative(f: Callable[[float], float], x: float, h: float = 1e-6)
     >>> round(numerical_derivative(math.sin, 0.0), 9)  # exact: cos(0)
     1.0
     """
-    if isinstance(x, bool) or not isinstance(x, (Real, np.floating, np.integer)):
-        raise TypeError(f"x must be a real number, got {x!r} of type {type(x).__name__}")
-    x = float(x)
-    if not math.isfinite(x):
-        raise ValueError(f"x must be a finite number, got {x!r}")
+    x = _validate.real("x", x)
     h = _check_positive_number("h", h)
     f_plus = _scalar_value(f, x + h, f"x + h = {x + h!r}")
     f_minus = _scalar_value(f, x - h, f"x - h = {x - h!r}")

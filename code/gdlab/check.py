@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import copy
 import inspect
+import numbers
 
 import numpy as np
 
-from gdlab import calculus
+from gdlab import _validate, calculus
 
 __all__ = ["check_close", "check_gradient", "check_update", "check_optimizer_step", "check_schedule"]
 
@@ -52,6 +53,8 @@ def _fmt(x):
         return f"{type(x).__name__}(" + ", ".join(f"{k}={_fmt(v)}" for k, v in zip(x._fields, x)) + ")"
     if isinstance(x, dict):
         return "{" + ", ".join(f"{k!r}: {_fmt(v)}" for k, v in x.items()) + "}"
+    if isinstance(x, (bool, np.bool_)):
+        return repr(bool(x))
     try:
         a = _as_array(x)
     except (TypeError, ValueError):
@@ -63,11 +66,34 @@ def _fmt(x):
                            formatter={"float_kind": lambda v: f"{v:.6g}"})
 
 
+def _is_integer(x):
+    """Whether ``x`` holds integers (an int, a NumPy integer, an integer array): counters."""
+    if isinstance(x, (bool, np.bool_)):
+        return False
+    return isinstance(x, numbers.Integral) or (isinstance(x, np.ndarray) and x.dtype.kind in "iu")
+
+
+def _is_bool(x):
+    """Whether ``x`` is a bool or an array/tensor of bools."""
+    if hasattr(x, "detach"):
+        x = x.detach().cpu().numpy()
+    return isinstance(x, (bool, np.bool_)) or (isinstance(x, np.ndarray) and x.dtype == bool)
+
+
+def _integer_hint(g, e):
+    """Hints for integers (step counters, counts): no ratios, no "zeros"."""
+    if g.shape == e.shape and np.all(g == np.round(g)):
+        diff = np.unique(g - e)
+        if diff.size == 1 and abs(diff[0]) == 1:
+            return f"off by {'+' if diff[0] > 0 else '−'}1."
+    return None
+
+
 def _hint(g, e, rtol, atol):
     if np.allclose(g, -e, rtol=rtol, atol=atol):
         return "the sign is flipped (you got −expected)."
     if not np.any(g):
-        return "you returned zeros: is a term missing?"
+        return "you returned 0: is a term missing?" if g.size == 1 else "you returned zeros: is a term missing?"
     mask = np.abs(e) > 10 * atol
     if mask.any():
         ratio = g[mask] / e[mask]
@@ -101,6 +127,10 @@ def _kind_problem(got, expected):
     """Lines saying why ``got`` cannot be compared with ``expected`` (None, type, shape, NaN), or None."""
     if got is None:
         return ["got None: did the function forget to `return` its result?"]
+    if _is_bool(got) and not _is_bool(expected):
+        return [f"got {_fmt(got)} (a bool), expected a number like {_fmt(expected)}",
+                "hint: a comparison such as `a == b` or `x > 0` gives True/False; return the "
+                "number itself."]
     try:
         g = _as_array(got)
     except (TypeError, ValueError):
@@ -139,7 +169,7 @@ def _problem(got, expected, rtol, atol):
         i = tuple(int(k) for k in np.argwhere(~close)[0])
         lines.append(f"first wrong entry: index {i}: expected {e[i]:.8g}, got {g[i]:.8g} "
                      f"({int((~close).sum())} of {g.size} entries wrong)")
-    hint = _hint(g, e, rtol, atol)
+    hint = _integer_hint(g, e) if _is_integer(expected) else _hint(g, e, rtol, atol)
     if hint:
         lines.append("hint: " + hint)
     return lines
@@ -208,6 +238,11 @@ def _compare_structure(got, expected, label, rtol, atol, names=None):
             if found:
                 return found
         return None
+    if expected is None:   # e.g. torch's momentum_buffer before it exists, or an unused field
+        if got is None:
+            return None
+        return label, [f"expected None, got {_fmt(got)}",
+                       "hint: this field is not used with these settings: keep it None."]
     lines = _problem(got, expected, rtol, atol)
     return (label, lines) if lines else None
 
@@ -310,7 +345,9 @@ def check_gradient(reader_grad, f, points=None, shape=(2,), n_points=5, seed=0, 
         At the first point where the reader's gradient is wrong, raises, has the wrong
         shape or is not finite; the message names the point.
     ValueError
-        If ``n_points`` or ``scale`` is invalid.
+        If ``n_points`` < 1, ``scale`` <= 0 or ``seed`` < 0.
+    TypeError
+        If ``n_points`` or ``seed`` is not an integer or ``scale`` not a number.
 
     Examples
     --------
@@ -335,11 +372,9 @@ def check_gradient(reader_grad, f, points=None, shape=(2,), n_points=5, seed=0, 
     algorithms", arXiv:1609.04747, 2016.
     """
     if points is None:
-        if isinstance(n_points, bool) or not isinstance(n_points, int) or n_points < 1:
-            raise ValueError(f"n_points must be an integer >= 1, got {n_points!r}")
-        if not (isinstance(scale, (int, float)) and np.isfinite(scale) and scale > 0):
-            raise ValueError(f"scale must be a finite number > 0, got {scale!r}")
-        rng = np.random.default_rng(seed)
+        n_points = _validate.integer("n_points", n_points, low=1)
+        scale = _validate.real("scale", scale, low=0, low_open=True)
+        rng = np.random.default_rng(_validate.seed("seed", seed))
         points = [scale * rng.standard_normal(shape) for _ in range(n_points)]
         kind = "random points"
     else:
@@ -514,9 +549,11 @@ def check_optimizer_step(reader_step, reference_optimizer, n_cases=5, shape=(3,)
     AssertionError
         As :func:`check_update`, naming the wrong field (e.g. ``new state.velocity``).
     ValueError
-        If ``n_cases``, ``max_history``, ``state_as`` or ``ignore_fields`` is invalid.
+        If ``n_cases`` or ``max_history`` is < 1, ``seed`` < 0, or ``state_as`` or
+        ``ignore_fields`` is invalid.
     TypeError
-        If ``reference_optimizer`` has no ``init`` and ``step`` methods.
+        If ``reference_optimizer`` has no ``init`` and ``step`` methods, or ``n_cases``,
+        ``max_history`` or ``seed`` is not an integer.
 
     Examples
     --------
@@ -541,9 +578,9 @@ def check_optimizer_step(reader_step, reference_optimizer, n_cases=5, shape=(3,)
     B. T. Polyak, "Some methods of speeding up the convergence of iteration methods", USSR
     Computational Mathematics and Mathematical Physics 4(5), 1964, doi:10.1016/0041-5553(64)90137-5.
     """
-    for arg, value in (("n_cases", n_cases), ("max_history", max_history)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{arg} must be an integer >= 1, got {value!r}")
+    n_cases = _validate.integer("n_cases", n_cases, low=1)
+    max_history = _validate.integer("max_history", max_history, low=1)
+    seed = _validate.seed("seed", seed)
     opt = reference_optimizer
     if not (callable(getattr(opt, "init", None)) and callable(getattr(opt, "step", None))):
         raise TypeError(f"reference_optimizer must have init(theta) and step(theta, grad, state) like the "
@@ -609,7 +646,9 @@ def check_schedule(reader_schedule, reference, epochs=20, rtol=1e-9, atol=1e-12,
         At the first wrong epoch, with a small table around it, and a hint when the
         schedule is shifted by one epoch.
     ValueError
-        If ``epochs`` is invalid or ``reference`` is an empty sequence.
+        If ``epochs`` < 1 or ``reference`` is an empty sequence.
+    TypeError
+        If ``epochs`` is not an integer.
 
     Examples
     --------
@@ -632,8 +671,7 @@ def check_schedule(reader_schedule, reference, epochs=20, rtol=1e-9, atol=1e-12,
     search", Neural Networks for Signal Processing II, IEEE, 1992, doi:10.1109/NNSP.1992.253713.
     """
     if callable(reference):
-        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-            raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}")
+        epochs = _validate.integer("epochs", epochs, low=1)
         expected = [float(reference(t)) for t in range(epochs)]
     else:
         expected = [float(v) for v in reference]

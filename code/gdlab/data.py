@@ -24,6 +24,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from gdlab import _validate
+
 __all__ = [
     "Split",
     "linear_regression",
@@ -43,18 +45,11 @@ __all__ = [
 
 # --------------------------------------------------------------------------- validation
 def _check_int(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
+    return _validate.integer(name, value, low=minimum)
 
 
-def _check_float(name, value, low=0.0, high=math.inf, high_open=False):
-    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-    ok = ok and math.isfinite(value) and low <= value and (value < high if high_open else value <= high)
-    if not ok:
-        bracket = ")" if high_open else "]"
-        raise ValueError(f"{name} must be a finite number in [{low}, {high}{bracket}, got {value!r}")
-    return float(value)
+def _check_float(name, value, low=0.0, high=None, high_open=False):
+    return _validate.real(name, value, low, high, high_open=high_open)
 
 
 # --------------------------------------------------------------------------- synthetic sets
@@ -76,8 +71,8 @@ def linear_regression(n_samples=200, n_features=2, noise=0.1, seed=0, bias=False
         Number of random features (not counting the column of ones).
     noise : float >= 0
         Standard deviation :math:`\sigma` of the Gaussian noise.
-    seed : int
-        Seed of ``numpy.random.default_rng``.
+    seed : int >= 0
+        Seed of ``numpy.random.default_rng`` (required: no ``None``).
     bias : bool
         Prepend a column of ones to ``X`` (and an intercept to ``w_true``).
 
@@ -91,6 +86,10 @@ def linear_regression(n_samples=200, n_features=2, noise=0.1, seed=0, bias=False
     ------
     ValueError
         If a size is not a positive integer or ``noise`` is negative.
+    TypeError
+        If an argument has the wrong type: a size or ``seed`` that is not an integer
+        (NumPy integers are fine; ``seed=None`` is refused so that results are reproducible),
+        a number that is not a real number, or a flag that is not a bool.
 
     Examples
     --------
@@ -107,7 +106,8 @@ def linear_regression(n_samples=200, n_features=2, noise=0.1, seed=0, bias=False
     n_samples = _check_int("n_samples", n_samples, 1)
     n_features = _check_int("n_features", n_features, 1)
     noise = _check_float("noise", noise)
-    rng = np.random.default_rng(seed)
+    bias = _validate.flag("bias", bias)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
     X = rng.standard_normal((n_samples, n_features))
     if bias:
         X = np.hstack([np.ones((n_samples, 1)), X])
@@ -147,6 +147,10 @@ def logistic_classification(n_samples=200, n_features=2, seed=0, bias=False, sca
     ------
     ValueError
         If a size is not a positive integer or ``scale`` is negative.
+    TypeError
+        If an argument has the wrong type: a size or ``seed`` that is not an integer
+        (NumPy integers are fine; ``seed=None`` is refused so that results are reproducible),
+        a number that is not a real number, or a flag that is not a bool.
 
     Examples
     --------
@@ -164,7 +168,8 @@ def logistic_classification(n_samples=200, n_features=2, seed=0, bias=False, sca
     n_samples = _check_int("n_samples", n_samples, 1)
     n_features = _check_int("n_features", n_features, 1)
     scale = _check_float("scale", scale)
-    rng = np.random.default_rng(seed)
+    bias = _validate.flag("bias", bias)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
     X = rng.standard_normal((n_samples, n_features))
     if bias:
         X = np.hstack([np.ones((n_samples, 1)), X])
@@ -212,6 +217,10 @@ def sparse_features(n_samples=1000, n_features=20, seed=0, noise=0.1,
     ValueError
         If a size is not a positive integer, a frequency is outside (0, 1] or
         ``min_frequency > max_frequency``.
+    TypeError
+        If an argument has the wrong type: a size or ``seed`` that is not an integer
+        (NumPy integers are fine; ``seed=None`` is refused so that results are reproducible),
+        a number that is not a real number, or a flag that is not a bool.
 
     Examples
     --------
@@ -236,7 +245,7 @@ def sparse_features(n_samples=1000, n_features=20, seed=0, noise=0.1,
                          f"max_frequency={max_frequency!r}")
     if min_frequency > max_frequency:
         raise ValueError(f"min_frequency must be <= max_frequency, got {min_frequency!r} > {max_frequency!r}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
     frequencies = np.geomspace(max_frequency, min_frequency, n_features)
     X = (rng.random((n_samples, n_features)) < frequencies).astype(np.float64)
     w_true = rng.standard_normal(n_features)
@@ -302,6 +311,10 @@ def noisy_polynomial(n_samples=20, noise=0.1, seed=0, x_range=(0.0, 1.0), functi
     ------
     ValueError
         If ``n_samples`` is not a positive integer, ``noise`` is negative or ``x_range`` is empty.
+    TypeError
+        If an argument has the wrong type: a size or ``seed`` that is not an integer
+        (NumPy integers are fine; ``seed=None`` is refused so that results are reproducible),
+        a number that is not a real number, or a flag that is not a bool.
 
     Examples
     --------
@@ -318,9 +331,14 @@ def noisy_polynomial(n_samples=20, noise=0.1, seed=0, x_range=(0.0, 1.0), functi
     """
     n_samples = _check_int("n_samples", n_samples, 1)
     noise = _check_float("noise", noise)
-    a, b = (float(v) for v in x_range)
-    if not (math.isfinite(a) and math.isfinite(b) and a < b):
+    seed = _validate.seed("seed", seed)
+    if not isinstance(x_range, (tuple, list)) or len(x_range) != 2:
+        raise TypeError(f"x_range must be a pair (a, b), got {x_range!r}")
+    a, b = (_validate.real(f"x_range[{i}]", v) for i, v in enumerate(x_range))
+    if not a < b:
         raise ValueError(f"x_range must be two finite numbers a < b, got {x_range!r}")
+    if not callable(function):
+        raise TypeError(f"function must be callable, got {function!r}")
     rng = np.random.default_rng(seed)
     x = np.sort(rng.uniform(a, b, n_samples))
     y = np.asarray(function(x), dtype=np.float64) + noise * rng.standard_normal(n_samples)
@@ -396,6 +414,10 @@ def digits(seed=0, val_fraction=0.15, test_fraction=0.15):
     ValueError
         If a fraction is outside [0, 1), their sum is >= 1, or a non-empty part would be too
         small to hold every class.
+    TypeError
+        If an argument has the wrong type: a size or ``seed`` that is not an integer
+        (NumPy integers are fine; ``seed=None`` is refused so that results are reproducible),
+        a number that is not a real number, or a flag that is not a bool.
 
     Examples
     --------
@@ -416,6 +438,7 @@ def digits(seed=0, val_fraction=0.15, test_fraction=0.15):
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
+    seed = _validate.seed("seed", seed)
     val_fraction = _check_float("val_fraction", val_fraction, 0.0, 1.0, high_open=True)
     test_fraction = _check_float("test_fraction", test_fraction, 0.0, 1.0, high_open=True)
     if val_fraction + test_fraction >= 1.0:
@@ -476,6 +499,10 @@ def make_loader(X, y, batch_size=64, shuffle=False, seed=0, drop_last=False):
     ------
     ValueError
         If ``batch_size`` is not a positive integer or ``X`` and ``y`` differ in length.
+    TypeError
+        If an argument has the wrong type: a size or ``seed`` that is not an integer
+        (NumPy integers are fine; ``seed=None`` is refused so that results are reproducible),
+        a number that is not a real number, or a flag that is not a bool.
 
     Examples
     --------
@@ -494,6 +521,9 @@ def make_loader(X, y, batch_size=64, shuffle=False, seed=0, drop_last=False):
     from torch.utils.data import DataLoader, TensorDataset
 
     batch_size = _check_int("batch_size", batch_size, 1)
+    shuffle = _validate.flag("shuffle", shuffle)
+    drop_last = _validate.flag("drop_last", drop_last)
+    seed = _validate.seed("seed", seed)
 
     def to_tensor(a):
         a = np.asarray(a)
@@ -506,7 +536,7 @@ def make_loader(X, y, batch_size=64, shuffle=False, seed=0, drop_last=False):
     X_t, y_t = to_tensor(X), to_tensor(y)
     if len(X_t) != len(y_t):
         raise ValueError(f"X and y must have the same length, got {len(X_t)} and {len(y_t)}")
-    generator = torch.Generator().manual_seed(int(seed)) if shuffle else None
+    generator = torch.Generator().manual_seed(seed) if shuffle else None
     return DataLoader(TensorDataset(X_t, y_t), batch_size=batch_size, shuffle=shuffle,
                       generator=generator, drop_last=drop_last)
 
@@ -539,9 +569,10 @@ def batch_indices(n_samples, batch_size, rng, shuffle=True):
     Raises
     ------
     ValueError
-        If ``n_samples`` or ``batch_size`` is not a positive integer.
+        If ``n_samples`` or ``batch_size`` is < 1.
     TypeError
-        If ``rng`` is not a ``numpy.random.Generator``.
+        If ``rng`` is not a ``numpy.random.Generator``, or ``n_samples`` or ``batch_size``
+        is not an integer.
 
     Examples
     --------
@@ -560,6 +591,7 @@ def batch_indices(n_samples, batch_size, rng, shuffle=True):
     """
     n_samples = _check_int("n_samples", n_samples, 1)
     batch_size = _check_int("batch_size", batch_size, 1)
+    shuffle = _validate.flag("shuffle", shuffle)
     if shuffle:
         if not isinstance(rng, np.random.Generator):
             raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
@@ -597,6 +629,10 @@ def digits_loaders(batch_size=64, seed=0, val_fraction=0.15, test_fraction=0.15)
     ------
     ValueError
         If ``batch_size`` or a fraction is invalid.
+    TypeError
+        If an argument has the wrong type: a size or ``seed`` that is not an integer
+        (NumPy integers are fine; ``seed=None`` is refused so that results are reproducible),
+        a number that is not a real number, or a flag that is not a bool.
 
     Examples
     --------
@@ -612,6 +648,7 @@ def digits_loaders(batch_size=64, seed=0, val_fraction=0.15, test_fraction=0.15)
     Repository, 1998, doi:10.24432/C50P49.
     """
     batch_size = _check_int("batch_size", batch_size, 1)
+    seed = _validate.seed("seed", seed)
     s = digits(seed=seed, val_fraction=val_fraction, test_fraction=test_fraction)
     train = make_loader(s.X_train, s.y_train, batch_size, shuffle=True, seed=seed)
     val = make_loader(s.X_val, s.y_val, batch_size) if len(s.y_val) else None

@@ -26,14 +26,14 @@ References
 
 from __future__ import annotations
 
-import math
 import re
 import tempfile
 from collections.abc import Mapping
-from numbers import Integral, Real
 from pathlib import Path
 
 import numpy as np
+
+from gdlab import _validate
 
 __all__ = [
     "STYLE",
@@ -148,9 +148,20 @@ def _is_curve(value) -> bool:
 
 
 def _integer(name, value, low):
-    if isinstance(value, bool) or not isinstance(value, (Integral, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
+    return _validate.integer(name, value, low=low)
+
+
+def _is_history(value) -> bool:
+    """Whether ``value`` looks like a :class:`gdlab.train.History` (without importing torch)."""
+    return all(hasattr(value, a) for a in ("epoch", "train_loss", "val_loss")) and not isinstance(value, Mapping)
+
+
+def _history_curves(history, prefix=""):
+    """The (label, (epochs, losses)) curves of a History: training and, if recorded, validation."""
+    curves = [(prefix + "train", (history.epoch, history.train_loss))]
+    if history.val_loss is not None and len(history.val_loss):
+        curves.append((prefix + "validation", (history.epoch, history.val_loss)))
+    return curves
 
 
 # --------------------------------------------------------------------------
@@ -344,17 +355,24 @@ def _latex(symbol) -> str:
     return sp.latex(symbol)
 
 
-def loss_curves(histories, ax=None, log: bool = True, labels=None, *, xlabel: str = "step",
+def loss_curves(histories, ax=None, log: bool = True, labels=None, *, xlabel: str | None = None,
                 ylabel: str = "loss", title: str | None = None):
     r"""Plot loss curves, by default on a log scale.
 
+    .. math::
+
+        t \mapsto L_t \quad (t = 0, 1, 2, \dots \text{ or the given x values})
+
     Parameters
     ----------
-    histories : array_like, list of array_like or dict {label: values}
+    histories : array_like, list of array_like, dict {label: values} or gdlab.train.History
         One curve (a 1-D sequence of losses), several curves, or a dict from
         labels to curves. A dict value may also be a pair ``(x, y)`` of
         arrays to plot against other x values (e.g. epochs 1..n); otherwise
-        the x values are 0, 1, 2, ...
+        the x values are 0, 1, 2, ... A :class:`gdlab.train.History` (alone,
+        in a list or as a dict value) gives its training loss and, when
+        recorded, its validation loss against the epochs 1, 2, ... (labels
+        "train" and "validation", prefixed by the dict key or list label).
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure if omitted.
     log : bool, default True
@@ -362,7 +380,7 @@ def loss_curves(histories, ax=None, log: bool = True, labels=None, *, xlabel: st
     labels : list of str, optional
         Legend labels for a list of curves.
     xlabel, ylabel : str
-        Axis labels (default "step" and "loss").
+        Axis labels (default "step", or "epoch" for histories, and "loss").
     title : str, optional
         Axes title.
 
@@ -376,6 +394,8 @@ def loss_curves(histories, ax=None, log: bool = True, labels=None, *, xlabel: st
     ValueError
         If a curve is not 1-D, x and y differ in length, or ``log`` is True
         and a value is <= 0 (plot ``f - f_min`` or pass ``log=False``).
+    TypeError
+        If ``log`` is not a bool.
 
     Examples
     --------
@@ -386,12 +406,27 @@ def loss_curves(histories, ax=None, log: bool = True, labels=None, *, xlabel: st
     (2, 'log', 'step')
     >>> plt.close(ax.figure)
 
+    A training history (``gdlab.train.History``) plots against epochs:
+
+    >>> from gdlab.train import History
+    >>> h = History(epoch=[1, 2, 3], train_loss=[0.9, 0.5, 0.4], val_loss=[1.0, 0.7, 0.6])
+    >>> ax = loss_curves(h)
+    >>> [line.get_label() for line in ax.lines], ax.get_xlabel(), ax.lines[1].get_xdata().tolist()
+    (['train', 'validation'], 'epoch', [1.0, 2.0, 3.0])
+    >>> plt.close(ax.figure)
+
     References
     ----------
     .. [1] J. D. Hunter, "Matplotlib: A 2D graphics environment", Computing in Science & Engineering 9(3),
        90-95, 2007. doi:10.1109/MCSE.2007.55
     """
-    if isinstance(histories, Mapping):
+    log = _validate.flag("log", log)
+    any_history = False
+    if _is_history(histories):
+        if labels is not None:
+            raise ValueError("a History labels its own curves ('train', 'validation'): do not pass labels=")
+        items, any_history = _history_curves(histories), True
+    elif isinstance(histories, Mapping):
         if labels is not None:
             raise ValueError("give labels either as the keys of a dict or as labels=, not both")
         items = [(str(k), v) for k, v in histories.items()]
@@ -403,6 +438,16 @@ def loss_curves(histories, ax=None, log: bool = True, labels=None, *, xlabel: st
         if len(labels) != len(curves):
             raise ValueError(f"got {len(labels)} labels for {len(curves)} curves")
         items = list(zip(labels, curves))
+    expanded = []
+    for label, c in items:   # a History inside a dict or a list: its curves, prefixed by its label
+        if _is_history(c):
+            expanded += _history_curves(c, f"{label}: " if label is not None else "")
+            any_history = True
+        else:
+            expanded.append((label, c))
+    items = expanded
+    if xlabel is None:
+        xlabel = "epoch" if any_history else "step"
     if ax is None:
         ax = _new_axes()
     for i, (label, c) in enumerate(items):

@@ -46,10 +46,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from numbers import Integral, Real
+from numbers import Real
 from typing import NamedTuple, Sequence
 
 import numpy as np
+
+from gdlab import _validate
 
 __all__ = [
     "PlateauState",
@@ -69,36 +71,12 @@ __all__ = [
 # --------------------------------------------------------------------------
 def _number(name: str, value, *, low=None, high=None, low_open=False, high_open=False) -> float:
     """``value`` as a float after checking it is a finite real number in the given interval."""
-    if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)):
-        raise TypeError(f"{name} must be a real number, got {value!r} of type {type(value).__name__}")
-    value = float(value)
-    ok = math.isfinite(value)
-    if ok and low is not None:
-        ok = value > low if low_open else value >= low
-    if ok and high is not None:
-        ok = value < high if high_open else value <= high
-    if not ok:
-        lo = "" if low is None else ("(" if low_open else "[") + f"{low:g}"
-        hi = "" if high is None else f"{high:g}" + (")" if high_open else "]")
-        if low is not None and high is not None:
-            where = f"in {lo}, {hi}"
-        elif low is not None:
-            where = (">" if low_open else ">=") + f" {low:g}"
-        elif high is not None:
-            where = ("<" if high_open else "<=") + f" {high:g}"
-        else:
-            where = "finite"
-        raise ValueError(f"{name} must be a finite number {where}, got {value!r}")
-    return value
+    return _validate.real(name, value, low, high, low_open=low_open, high_open=high_open)
 
 
 def _integer(name: str, value, *, low: int) -> int:
     """``value`` as an int after checking it is an integer >= low."""
-    if isinstance(value, bool) or not isinstance(value, (Integral, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {value!r} of type {type(value).__name__}")
-    if value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
+    return _validate.integer(name, value, low=low)
 
 
 def _epochs(epoch):
@@ -110,7 +88,7 @@ def _epochs(epoch):
         raise TypeError(f"epoch must be a number or an array of real numbers, got {epoch!r}")
     arr = arr.astype(np.float64)
     if not np.all(np.isfinite(arr)) or np.any(arr < 0):
-        bad = arr[~(np.isfinite(arr) & (arr >= 0))].ravel()[0]
+        bad = float(arr[~(np.isfinite(arr) & (arr >= 0))].ravel()[0])
         raise ValueError(f"epoch must be finite and >= 0, got {bad!r}")
     return arr, arr.ndim == 0
 
@@ -571,6 +549,9 @@ class ReduceOnPlateau:
     eps: float = 1e-8
 
     def __post_init__(self):
+        for name in ("mode", "threshold_mode"):
+            if not isinstance(getattr(self, name), str):
+                raise TypeError(f"{name} must be a string, got {getattr(self, name)!r}")
         if self.mode not in ("min", "max"):
             raise ValueError(f"mode must be 'min' or 'max', got {self.mode!r}")
         if self.threshold_mode not in ("rel", "abs"):

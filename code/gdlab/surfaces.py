@@ -47,11 +47,12 @@ References
 from __future__ import annotations
 
 import math
-from numbers import Real
 from typing import Callable, Sequence
 
 import numpy as np
 import sympy as sp
+
+from gdlab import _validate
 
 __all__ = [
     "SURFACES",
@@ -73,12 +74,7 @@ _X, _Y = sp.symbols("x y", real=True)
 # --------------------------------------------------------------------------
 def _real(name: str, value) -> float:
     """Return ``value`` as a finite float, or raise TypeError / ValueError naming it."""
-    if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)):
-        raise TypeError(f"{name} must be a real number, got {value!r} of type {type(value).__name__}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    return value
+    return _validate.real(name, value)
 
 
 def _point(name: str, value, ndim: int) -> np.ndarray:
@@ -373,6 +369,8 @@ class Surface:
         ------
         ValueError
             If the surface is not 2-D or has no window, or ``resolution < 2``.
+        TypeError
+            If ``resolution`` is not an integer (NumPy integers are fine).
 
         Examples
         --------
@@ -380,8 +378,7 @@ class Surface:
         >>> F.shape, float(F[2, 2])
         ((5, 5), 0.0)
         """
-        if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) or resolution < 2:
-            raise ValueError(f"resolution must be an integer >= 2, got {resolution!r}")
+        resolution = _validate.integer("resolution", resolution, low=2)
         window = self.window if window is None else window
         if self.ndim != 2 or window is None:
             raise ValueError(f"the {self.name} surface has no 2-D plotting window")

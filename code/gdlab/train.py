@@ -34,39 +34,27 @@ from typing import NamedTuple
 import torch
 from tqdm import tqdm
 
-from gdlab import optim
+from gdlab import _validate, optim
 
 __all__ = ["DivergenceError", "History", "Evaluation", "accuracy", "evaluate", "fit"]
 
 
-class DivergenceError(optim.DivergenceError):
-    r"""Training produced a non-finite batch loss (:math:`L_b \notin \mathbb R`: NaN or ±inf).
+#: Raised by :func:`fit` when a loss or a parameter becomes NaN or infinite. The same class as
+#: :class:`gdlab.optim.DivergenceError` (attributes ``epoch``, ``step``, ``loss``), so
+#: ``except optim.DivergenceError`` catches the divergence of a training run too.
+DivergenceError = optim.DivergenceError
 
-    A subclass of :class:`gdlab.optim.DivergenceError` (hence of ``FloatingPointError``).
 
-    Attributes
-    ----------
-    epoch, step : int
-        Where it happened (both 1-based; ``step`` counts batches within the epoch).
-    loss : float
-        The non-finite loss.
-
-    Examples
-    --------
-    >>> err = DivergenceError(2, 5, float("inf"))
-    >>> print(err)
-    training diverged at epoch 2, step 5: loss = inf (try a smaller learning rate)
-
-    References
-    ----------
-    Y. LeCun, L. Bottou, G. B. Orr, K.-R. Müller, "Efficient BackProp", in *Neural Networks:
-    Tricks of the Trade*, LNCS 1524, Springer, 1998, doi:10.1007/3-540-49430-8_2.
-    """
-
-    def __init__(self, epoch, step, loss):
-        super().__init__(f"training diverged at epoch {epoch}, step {step}: loss = {loss} "
-                         "(try a smaller learning rate)", step=step)
-        self.epoch, self.loss = epoch, loss
+def _first_nonfinite(named_tensors):
+    """``(name, value, index)`` of the first NaN/inf entry among named tensors, or None."""
+    for name, t in named_tensors:
+        if t is None:
+            continue
+        finite = torch.isfinite(t.detach())
+        if not bool(finite.all()):
+            index = tuple(int(i) for i in (~finite).nonzero()[0])
+            return name, t.detach()[index].item(), index
+    return None
 
 
 @dataclass
@@ -279,6 +267,20 @@ def evaluate(model, loader, loss_fn, device=None, classification=None):
     return meter.result()
 
 
+def _update_diverged(epoch, step, loss, bad_param, bad_grad):
+    """The DivergenceError for an update that made a parameter (or its gradient) non-finite."""
+    if bad_grad is not None:
+        name, value, index = bad_grad
+        what = (f"the gradient of {name} is not finite ({value} at index {index}): the loss is "
+                "not differentiable there, or it overflowed")
+    else:
+        name, value, index = bad_param
+        what = (f"the update made {name} non-finite ({value} at index {index}) "
+                "(try a smaller learning rate)")
+    return DivergenceError(f"training diverged at epoch {epoch}, step {step}: loss = {loss} "
+                           f"before the update, but {what}", epoch=epoch, step=step, loss=loss)
+
+
 def fit(model, optimizer, loss_fn, train_loader, val_loader=None, epochs=10, patience=None,
         seed=0, progress=False, device=None, classification=None):
     r"""Train a model with mini-batch gradient descent and return its per-epoch history.
@@ -332,12 +334,17 @@ def fit(model, optimizer, loss_fn, train_loader, val_loader=None, epochs=10, pat
     Raises
     ------
     DivergenceError
-        If a batch loss is NaN or infinite (the message names epoch, step and loss).
+        (:class:`gdlab.optim.DivergenceError`) If a batch loss is NaN or infinite, if an
+        update leaves a parameter NaN or infinite (e.g. a non-finite gradient: the loss
+        :math:`\sqrt{|w|}` is finite at :math:`w = 0`, its gradient is not), or if the
+        validation loss is NaN or infinite. The message names the epoch, the step (batch)
+        and the loss; ``err.epoch``, ``err.step``, ``err.loss`` hold them.
     ValueError
-        If ``epochs`` or ``patience`` is not a positive integer, or ``patience`` is given
-        without ``val_loader``.
+        If ``epochs`` or ``patience`` is an integer < 1, ``seed`` is negative, or
+        ``patience`` is given without ``val_loader``.
     TypeError
-        If ``model`` is not a module or ``optimizer`` not an optimizer.
+        If ``model`` is not a module, ``optimizer`` not an optimizer, or ``epochs``,
+        ``patience`` or ``seed`` not an integer (NumPy integers are fine).
 
     Examples
     --------
@@ -360,11 +367,14 @@ def fit(model, optimizer, loss_fn, train_loader, val_loader=None, epochs=10, pat
     """
     if not isinstance(model, torch.nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be an integer >= 1, got {epochs!r}")
+    epochs = _validate.integer("epochs", epochs, low=1)
+    progress = _validate.flag("progress", progress)
+    if classification is not None:
+        classification = _validate.flag("classification", classification)
+    if seed is not None:
+        seed = _validate.seed("seed", seed)
     if patience is not None:
-        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
-            raise ValueError(f"patience must be None or an integer >= 1, got {patience!r}")
+        patience = _validate.integer("patience", patience, low=1)
         if val_loader is None:
             raise ValueError("patience needs a val_loader: early stopping watches the validation loss")
     if not isinstance(optimizer, torch.optim.Optimizer):
@@ -396,14 +406,24 @@ def fit(model, optimizer, loss_fn, train_loader, val_loader=None, epochs=10, pat
                 last["outputs"] = model(x)
                 loss = loss_fn(last["outputs"], y)
                 if not torch.isfinite(loss):
-                    raise DivergenceError(epoch, step, loss.item())
+                    raise DivergenceError(epoch=epoch, step=step, loss=loss.item())
                 loss.backward()
                 last["loss"] = loss.item()
                 return loss
 
             # For SGD, Adam, ... this is closure() then the update; passing the closure lets
             # optimizers that evaluate the loss elsewhere (gdlab's NAG, L-BFGS) call it themselves.
-            optimizer.step(closure)
+            try:
+                optimizer.step(closure)
+            except ValueError as err:   # a gdlab optimizer refuses a non-finite gradient
+                bad_grad = _first_nonfinite((n, p.grad) for n, p in model.named_parameters())
+                if bad_grad is None:
+                    raise
+                raise _update_diverged(epoch, step, last.get("loss"), None, bad_grad) from err
+            bad = _first_nonfinite(model.named_parameters())
+            if bad is not None:
+                bad_grad = _first_nonfinite((n, p.grad) for n, p in model.named_parameters())
+                raise _update_diverged(epoch, step, last.get("loss"), bad, bad_grad)
             meter.add(last["outputs"].detach(), y, last["loss"])
         train = meter.result()
         history.epoch.append(epoch)
@@ -411,6 +431,11 @@ def fit(model, optimizer, loss_fn, train_loader, val_loader=None, epochs=10, pat
         history.train_accuracy.append(train.accuracy)
         if val_loader is not None:
             val = evaluate(model, val_loader, loss_fn, device, classification)
+            if not math.isfinite(val.loss):
+                raise DivergenceError(
+                    f"training diverged at epoch {epoch}: validation loss = {val.loss} "
+                    f"(training loss {train.loss:.6g}); the model's outputs on the validation "
+                    "data are not finite, or the loss is undefined there", epoch=epoch, loss=val.loss)
             history.val_loss.append(val.loss)
             history.val_accuracy.append(val.accuracy)
             if val.loss < best_loss:
