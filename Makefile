@@ -10,7 +10,7 @@ TEST_BUILD := _build/test
 TEST_SITE  := $(TEST_BUILD)/_build/html
 PYTEST_WORKERS ?= 2
 # Two notebooks run at once under pytest-xdist: one thread each keeps the two kernels from fighting over 2 cores.
-TEST_ENV := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+TEST_ENV := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 
 .PHONY: help venv book book-strict test unit timings bench lab clean
 
