@@ -137,3 +137,49 @@ def test_every_gdlab_public_function_has_a_full_docstring():
                 if section not in doc:
                     missing.append(f"{module.__name__}.{name}: no {section} section")
     assert not missing, "\n".join(missing)
+
+
+def test_bibliography_entries_are_complete():
+    """Every entry has authors, a title, a year and a venue; recent papers carry a DOI, an arXiv id or a URL."""
+    from pybtex.database import parse_file
+
+    bibliography = parse_file(ROOT / "references.bib")
+    venue_fields = ("journal", "booktitle", "publisher", "school", "institution", "howpublished", "note")
+    problems = []
+    for key, entry in bibliography.entries.items():
+        if not entry.persons.get("author") and not entry.persons.get("editor"):
+            problems.append(f"{key}: no author")
+        for field in ("title", "year"):
+            if field not in entry.fields:
+                problems.append(f"{key}: no {field}")
+        if not any(f in entry.fields for f in venue_fields) and "eprint" not in entry.fields:
+            problems.append(f"{key}: no venue")
+        # Papers from 1990 on have a DOI, an arXiv id or a stable URL; older ones (e.g. Nesterov 1983) may have none.
+        recent = int(entry.fields.get("year", "0")[:4]) >= 1990
+        if entry.type in ("article", "inproceedings") and recent and not any(
+            f in entry.fields for f in ("doi", "eprint", "url")
+        ):
+            problems.append(f"{key}: a paper without DOI, arXiv id or URL")
+    assert not problems, "\n".join(problems)
+
+
+def test_bibliography_covers_the_syllabus():
+    """The works the syllabus lists (by first author and year) are all in references.bib."""
+    from pybtex.database import parse_file
+
+    bibliography = parse_file(ROOT / "references.bib")
+    present = {
+        (entry.persons["author"][0].last_names[-1].lower(), entry.fields["year"])
+        for entry in bibliography.entries.values()
+        if entry.persons.get("author")
+    }
+    syllabus = [
+        ("robbins", "1951"), ("qian", "1999"), ("nesterov", "1983"), ("sutskever", "2013"), ("duchi", "2011"),
+        ("zeiler", "2012"), ("tieleman", "2012"), ("kingma", "2015"), ("dozat", "2016"), ("loshchilov", "2019"),
+        ("reddi", "2018"), ("dauphin", "2014"), ("niu", "2011"), ("dean", "2012"), ("mcmahan", "2014"),
+        ("zhang", "2015"), ("abadi", "2015"), ("bengio", "2009"), ("zaremba", "2014"), ("ioffe", "2015"),
+        ("neelakantan", "2015"), ("lecun", "1998"), ("darken", "1992"), ("srivastava", "2014"), ("wan", "2013"),
+        ("zeiler", "2013"), ("rumelhart", "1986"), ("ruder", "2016"), ("murugan", "2017"), ("goodfellow", "2016"),
+    ]
+    missing = [f"{name} {year}" for name, year in syllabus if (name, year) not in present]
+    assert not missing, f"syllabus references missing from references.bib: {missing}"
