@@ -8,7 +8,7 @@ import pytest
 import sympy as sp
 import torch
 
-from gdlab import calculus
+from gdlab import calculus, surfaces
 
 RNG_SEED = 20240601
 
@@ -338,3 +338,145 @@ def test_huge_integers_and_numpy_numbers():
     with pytest.raises(ValueError, match=r"x must be a finite number, got .*too large for a float"):
         calculus.numerical_derivative(lambda x: x * x, 10**400)
     assert round(calculus.numerical_derivative(lambda x: x * x, np.int64(3), h=np.float32(1e-3)), 6) == 6.0
+
+
+# ---------------------------------------------------------------------------
+# hessian_vector_product and largest_eigenvalue against np.linalg.eigvalsh of
+# known Hessians (gdlab.surfaces, hand-written quadratics)
+# ---------------------------------------------------------------------------
+def test_hessian_vector_product_matches_the_symbolic_hessian():
+    rng = np.random.default_rng(RNG_SEED)
+    for name in ("rosenbrock", "beale", "himmelblau", "monkey_saddle"):
+        s = surfaces.SURFACES[name]
+        for _ in range(3):
+            theta = rng.uniform(-1.5, 1.5, size=2)
+            v = rng.standard_normal(2) * rng.choice([1e-3, 1.0, 1e3])   # the size of v does not matter
+            expected = s.hessian(theta) @ v
+            got = calculus.hessian_vector_product(s.grad, theta, v)
+            np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6 * np.abs(expected).max())
+
+
+def test_hessian_vector_product_of_a_quadratic_is_exact_and_any_shape_works():
+    rng = np.random.default_rng(RNG_SEED)
+    A = rng.standard_normal((6, 6))
+    A = A + A.T
+    theta, v = rng.standard_normal((3, 2)), rng.standard_normal((3, 2))
+    grad = lambda W: (A @ W.ravel()).reshape(W.shape)  # noqa: E731
+    np.testing.assert_allclose(calculus.hessian_vector_product(grad, theta, v),
+                               (A @ v.ravel()).reshape(3, 2), rtol=1e-8, atol=1e-10)
+    assert calculus.hessian_vector_product(grad, theta, np.zeros((3, 2))).tolist() == [[0.0, 0.0]] * 3
+
+
+def test_hessian_vector_product_against_torch_double_backward():
+    rng = np.random.default_rng(RNG_SEED)
+    theta, v = rng.standard_normal(4), rng.standard_normal(4)
+
+    def f_torch(t):
+        return torch.sum(torch.sin(t) * t.roll(1)) + torch.sum(t**4) / 4
+
+    def grad(p):
+        t = torch.tensor(p, requires_grad=True)
+        (g,) = torch.autograd.grad(f_torch(t), t)
+        return g.numpy()
+
+    _, hvp = torch.autograd.functional.hvp(f_torch, torch.tensor(theta), torch.tensor(v))
+    np.testing.assert_allclose(calculus.hessian_vector_product(grad, theta, v), hvp.numpy(), rtol=1e-6, atol=1e-8)
+
+
+def _largest_magnitude(H):
+    eig = np.linalg.eigvalsh(H)
+    return eig[np.argmax(np.abs(eig))]
+
+
+@pytest.mark.parametrize("surface", [surfaces.quadratic(10.0), surfaces.quadratic(50.0, angle=0.7),
+                                     surfaces.SURFACES["rosenbrock"], surfaces.SURFACES["himmelblau"],
+                                     surfaces.SURFACES["beale"]], ids=lambda s: s.title)
+def test_largest_eigenvalue_at_the_minima(surface):
+    for point in surface.minima:
+        expected = np.linalg.eigvalsh(surface.hessian(point))[-1]   # >= 0 eigenvalues: the largest is L
+        got = calculus.largest_eigenvalue(surface.grad, point)
+        assert math.isclose(got, expected, rel_tol=1e-6), (surface.name, point, got, expected)
+
+
+def test_largest_eigenvalue_returns_the_largest_magnitude_with_its_sign():
+    # Himmelblau's maximum: both eigenvalues negative; the saddles: mixed signs
+    h = surfaces.SURFACES["himmelblau"]
+    checked_negative = 0
+    for point in h.maxima + h.saddles:
+        H = h.hessian(point)
+        eig = np.linalg.eigvalsh(H)
+        if abs(abs(eig[0]) - abs(eig[-1])) < 0.1 * abs(eig).max():
+            continue  # a near tie: power iteration would converge too slowly for 100 iterations
+        expected = _largest_magnitude(H)
+        got = calculus.largest_eigenvalue(h.grad, point, iterations=200)
+        assert math.isclose(got, expected, rel_tol=1e-6), (point, got, eig)
+        checked_negative += expected < 0
+    assert checked_negative >= 2  # the behaviour we pin: a negative eigenvalue, not lambda_max
+    # a hand-made saddle: eigenvalues 1 and -5 in a rotated basis
+    c, s = math.cos(0.4), math.sin(0.4)
+    R = np.array([[c, -s], [s, c]])
+    B = R @ np.diag([1.0, -5.0]) @ R.T
+    assert math.isclose(calculus.largest_eigenvalue(lambda p: B @ p, [0.3, -0.2]), -5.0, rel_tol=1e-9)
+    assert np.linalg.eigvalsh(B)[-1] == pytest.approx(1.0)  # ... while lambda_max is 1
+
+
+def test_largest_eigenvalue_in_many_dimensions_and_convergence_with_iterations():
+    rng = np.random.default_rng(RNG_SEED)
+    Q = np.linalg.qr(rng.standard_normal((20, 20)))[0]
+    lam = np.linspace(0.1, 8.0, 20)
+    A = Q @ np.diag(lam) @ Q.T
+    grad = lambda p: A @ p  # noqa: E731
+    errors = [abs(calculus.largest_eigenvalue(grad, np.zeros(20), iterations=k) - 8.0) for k in (5, 50, 400)]
+    assert errors[0] > errors[1] > errors[2] and errors[2] < 1e-8
+    assert calculus.largest_eigenvalue(grad, np.zeros(20), iterations=400, seed=1) == pytest.approx(8.0, rel=1e-9)
+
+
+def test_largest_eigenvalue_of_a_vanishing_hessian_is_zero():
+    monkey = surfaces.SURFACES["monkey_saddle"]
+    assert calculus.largest_eigenvalue(monkey.grad, [0.0, 0.0]) == 0.0
+
+
+def test_largest_eigenvalue_does_not_modify_theta_and_is_reproducible():
+    theta = np.array([1.0, 1.0])
+    rosen = surfaces.SURFACES["rosenbrock"]
+    a = calculus.largest_eigenvalue(rosen.grad, theta, iterations=3, seed=5)
+    b = calculus.largest_eigenvalue(rosen.grad, theta, iterations=3, seed=5)
+    assert a == b and theta.tolist() == [1.0, 1.0]
+
+
+@pytest.mark.parametrize(
+    "kwargs, exc, pattern",
+    [
+        ({"grad_fn": "not callable"}, TypeError, "grad_fn must be a callable"),
+        ({"theta": ["a", "b"]}, TypeError, "theta"),
+        ({"theta": [np.nan, 0.0]}, ValueError, "theta"),
+        ({"theta": []}, ValueError, "at least one entry"),
+        ({"iterations": 0}, ValueError, "iterations must be an integer >= 1, got 0"),
+        ({"iterations": 2.0}, TypeError, "iterations must be an integer, got 2.0"),
+        ({"h": -1e-4}, ValueError, "h must be a finite number > 0, got -0.0001"),
+        ({"h": "1e-4"}, TypeError, "h must be a real number"),
+        ({"seed": -1}, ValueError, "seed must be an integer >= 0, got -1"),
+        ({"seed": None}, TypeError, "seed"),
+        ({"grad_fn": lambda p: np.zeros(3)}, ValueError, r"shape of theta \(2,\), got shape \(3,\)"),
+        ({"grad_fn": lambda p: np.array([np.inf, 0.0])}, ValueError, "non-finite value inf.*iteration 0"),
+    ],
+)
+def test_largest_eigenvalue_validation(kwargs, exc, pattern):
+    args = {"grad_fn": lambda p: 2 * p, "theta": [1.0, 2.0]} | kwargs
+    with pytest.raises(exc, match=pattern):
+        calculus.largest_eigenvalue(**args)
+
+
+@pytest.mark.parametrize(
+    "args, exc, pattern",
+    [
+        ((lambda p: p, [1.0, 2.0], [1.0]), ValueError, r"v must have the shape of theta \(2,\), got shape \(1,\)"),
+        ((lambda p: p, [1.0, 2.0], [1.0, np.nan]), ValueError, "v must contain only finite numbers"),
+        ((lambda p: p, [1.0, 2.0], [1.0, 1.0], 0.0), ValueError, "h must be a finite number > 0, got 0.0"),
+        ((lambda p: ["x", "y"], [1.0, 2.0], [1.0, 1.0]), TypeError, "grad_fn must return an array of real numbers"),
+        ((None, [1.0, 2.0], [1.0, 1.0]), TypeError, "grad_fn must be a callable, got None"),
+    ],
+)
+def test_hessian_vector_product_validation(args, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        calculus.hessian_vector_product(*args)

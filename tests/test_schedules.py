@@ -271,3 +271,80 @@ def test_reduce_on_plateau_bad_inputs_to_init_and_step():
     # 0-d arrays and torch scalars are accepted as metrics
     lr, _ = sched.step(sched.init(0.1), torch.tensor(1.5))
     assert lr == 0.1
+
+
+# ---------------------------------------------------------------------------
+# torch_rates: the rate torch's optimizer uses, against the closed forms
+# ---------------------------------------------------------------------------
+LRS = torch.optim.lr_scheduler
+
+
+@pytest.mark.parametrize(
+    "make, closed_form",
+    [
+        (lambda o: LRS.StepLR(o, step_size=7, gamma=0.5), lambda t, lr0: S.step_decay(t, lr0, 7, 0.5)),
+        (lambda o: LRS.ExponentialLR(o, gamma=0.93), lambda t, lr0: S.exponential_decay(t, lr0, 0.93)),
+        (lambda o: LRS.LambdaLR(o, lambda e: 1 / (1 + 0.2 * e)), lambda t, lr0: S.inverse_time_decay(t, lr0, 0.2)),
+        (lambda o: LRS.CosineAnnealingLR(o, T_max=15, eta_min=0.01),
+         lambda t, lr0: S.cosine_annealing(t, lr0, 15, eta_min=0.01)),
+        (lambda o: LRS.CosineAnnealingWarmRestarts(o, T_0=3, T_mult=2),
+         lambda t, lr0: S.cosine_warm_restarts(t, lr0, 3, 2)),
+        (lambda o: LRS.LinearLR(o, start_factor=0.1, total_iters=5),
+         lambda t, lr0: S.linear_warmup(t, lr0, start_factor=0.1, total_iters=5)),
+    ],
+    ids=["step", "exponential", "inverse_time", "cosine", "warm_restarts", "warmup"],
+)
+@pytest.mark.parametrize("lr0", [0.1, 0.7])
+def test_torch_rates_equal_the_closed_forms(make, closed_form, lr0):
+    n = 45
+    rates = S.torch_rates(make, n, lr0=lr0)
+    assert rates.shape == (n,) and rates.dtype == np.float64
+    np.testing.assert_allclose(rates, closed_form(np.arange(n), lr0), rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(rates, torch_lrs(make, lr0, n))  # and the scheduler's own get_last_lr()
+
+
+def test_torch_rates_reduce_on_plateau_equals_gdlab_shifted_by_one_epoch():
+    metrics = plateau_metrics(3, n=60)
+    rates = S.torch_rates(lambda o: LRS.ReduceLROnPlateau(o, factor=0.5, patience=3), 60, lr0=0.2, metrics=metrics)
+    after = S.reduce_on_plateau(metrics, 0.2, factor=0.5, patience=3)
+    np.testing.assert_array_equal(rates, np.concatenate([[0.2], after[:-1]]))
+    assert len(set(rates.tolist())) > 2  # the test is not vacuous: the rate was cut more than once
+
+
+def test_torch_rates_sequential_warmup_then_cosine_by_hand():
+    def make(o):
+        return LRS.SequentialLR(o, [LRS.LinearLR(o, start_factor=0.1, total_iters=5),
+                                    LRS.CosineAnnealingLR(o, T_max=35)], milestones=[5])
+
+    expected = [0.1 * (0.1 + 0.9 * t / 5) if t < 5 else 0.05 * (1 + math.cos(math.pi * (t - 5) / 35))
+                for t in range(40)]
+    np.testing.assert_allclose(S.torch_rates(make, 40, lr0=0.1), expected, rtol=1e-12)
+
+
+def test_torch_rates_default_lr0_and_extra_metrics_are_ignored():
+    assert S.torch_rates(lambda o: LRS.StepLR(o, 1, 0.5), 3).tolist() == [0.1, 0.05, 0.025]
+    metrics = [3.0, 2.0, 1.0, 0.0, 9.0]  # more metrics than epochs: only the first 2 are used
+    assert S.torch_rates(lambda o: LRS.ReduceLROnPlateau(o), 2, lr0=1.0, metrics=metrics).tolist() == [1.0, 1.0]
+
+
+def test_torch_rates_validation():
+    step = lambda o: LRS.StepLR(o, 2)  # noqa: E731
+    plateau = lambda o: LRS.ReduceLROnPlateau(o)  # noqa: E731
+    cases = [
+        ((None, 5), {}, TypeError, "make_scheduler must be a callable"),
+        ((step, 0), {}, ValueError, "epochs must be an integer >= 1, got 0"),
+        ((step, 5.0), {}, TypeError, "epochs must be an integer, got 5.0"),
+        ((step, 5), {"lr0": -0.1}, ValueError, r"lr0 must be a finite number >= 0, got -0.1"),
+        ((step, 5), {"lr0": "0.1"}, TypeError, "lr0 must be a real number"),
+        ((plateau, 5), {}, ValueError, "ReduceLROnPlateau needs metrics"),
+        ((plateau, 5), {"metrics": [1.0, 2.0]}, ValueError, "at least epochs = 5 values, got 2"),
+        ((plateau, 2), {"metrics": ["a", "b"]}, TypeError, "metrics must be a 1-D sequence of real numbers"),
+        ((step, 2), {"metrics": [1.0, 2.0]}, ValueError, "metrics are only for ReduceLROnPlateau; StepLR"),
+        ((lambda o: object(), 2), {}, TypeError, "a scheduler with a step\\(\\) method, got object"),
+    ]
+    for args, kwargs, exc, pattern in cases:
+        with pytest.raises(exc, match=pattern):
+            S.torch_rates(*args, **kwargs)
+    other = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    with pytest.raises(ValueError, match="attach the scheduler to the optimizer it is given"):
+        S.torch_rates(lambda o: LRS.StepLR(other, 2), 3)

@@ -341,3 +341,83 @@ def test_grid_resolution_type_and_value():
     assert F.shape == (3, 3)
     with pytest.raises(ValueError, match=r"kappa must be a finite number, got 1000000\d*\.\.\. .*too large"):
         surfaces.quadratic(kappa=10**400)
+
+
+# ---------------------------------------------------------------------------
+# classify_critical_point
+# ---------------------------------------------------------------------------
+def _kind_by_sampling(s, p, radius=1e-3, n=360):
+    """Independent reference: compare f on a small circle around p with f(p)."""
+    phi = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    ring = np.asarray(p)[:, None] + radius * np.stack([np.cos(phi), np.sin(phi)])
+    diff = s.f(ring) - s.f(p)
+    if (diff > 0).all():
+        return "minimum"
+    if (diff < 0).all():
+        return "maximum"
+    return "saddle"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_classify_every_stored_critical_point(name):
+    s = SURFACES[name]
+    for kind, points in (("minimum", s.minima), ("saddle", s.saddles), ("maximum", s.maxima)):
+        for p in points:
+            got = surfaces.classify_critical_point(np.linalg.eigvalsh(s.hessian(p)))
+            if name == "monkey_saddle":
+                assert got == "degenerate"                 # the Hessian vanishes: the test is inconclusive
+                assert _kind_by_sampling(s, p) == "saddle"  # ... though it is a saddle
+            else:
+                assert got == kind == _kind_by_sampling(s, p), (name, p, got)
+
+
+def test_classify_counts_all_kinds_of_the_registry():
+    kinds = [surfaces.classify_critical_point(np.linalg.eigvalsh(s.hessian(p)))
+             for s in SURFACES.values() for p in s.minima + s.saddles + s.maxima]
+    assert {k: kinds.count(k) for k in set(kinds)} == {"minimum": 7, "saddle": 7, "maximum": 1, "degenerate": 1}
+
+
+@pytest.mark.parametrize(
+    "eigenvalues, tol, expected",
+    [
+        ([1.0, 2.0], 1e-12, "minimum"),
+        ([-1.0, -2.0, -3.0], 1e-12, "maximum"),
+        ([3.0, -1e-3], 1e-12, "saddle"),
+        ([3.0, 0.0, -1.0], 1e-12, "saddle"),        # both signs: a saddle whatever the zero
+        ([3.0, 0.0], 1e-12, "degenerate"),          # x^2 + y^4 and x^2 - y^4 both have this Hessian
+        ([0.0, 0.0], 1e-12, "degenerate"),
+        ([1e-13, 5.0], 1e-12, "degenerate"),        # below the tolerance counts as zero
+        ([1e-13, 5.0], 0.0, "minimum"),
+        ([1e-3, -1e-3], 1e-2, "degenerate"),
+        ([7], 0, "minimum"),                        # integers, one dimension
+        (np.array([-2.0], dtype=np.float32), 1e-12, "maximum"),
+    ],
+)
+def test_classify_critical_point_cases(eigenvalues, tol, expected):
+    assert surfaces.classify_critical_point(eigenvalues, tol=tol) == expected
+
+
+def test_classify_agrees_with_the_second_derivative_test_of_x4_plus_y4_and_sympy():
+    # x^2 + y^4 (a minimum) and x^2 - y^4 (a saddle) share the Hessian diag(2, 0) at the origin
+    x, y = sp.symbols("x y")
+    for expr in (x**2 + y**4, x**2 - y**4):
+        H = sp.hessian(expr, (x, y)).subs({x: 0, y: 0})
+        ev = [float(e) for e, m in H.eigenvals().items() for _ in range(m)]
+        assert surfaces.classify_critical_point(ev) == "degenerate"
+
+
+@pytest.mark.parametrize(
+    "eigenvalues, tol, exc, pattern",
+    [
+        ([], 1e-12, ValueError, r"non-empty 1-D array, got shape \(0,\)"),
+        ([[1.0, 0.0], [0.0, 1.0]], 1e-12, ValueError, r"non-empty 1-D array, got shape \(2, 2\)"),
+        ([1.0, np.nan], 1e-12, ValueError, "eigenvalues must be finite, got nan at index 1"),
+        ([1.0, 1j], 1e-12, TypeError, "eigenvalues must be an array of real numbers"),
+        (["a"], 1e-12, TypeError, "eigenvalues must be an array of real numbers"),
+        ([1.0], -1.0, ValueError, "tol must be a finite number >= 0, got -1.0"),
+        ([1.0], "0", TypeError, "tol must be a real number"),
+    ],
+)
+def test_classify_critical_point_validation(eigenvalues, tol, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        surfaces.classify_critical_point(eigenvalues, tol=tol)

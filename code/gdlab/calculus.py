@@ -9,7 +9,10 @@ reuses in every chapter:
   :math:`\nabla f \cdot u` along a unit direction,
 * :func:`gradient_check` and :func:`assert_gradient_close` compare a gradient
   that you derived (by hand, with sympy, with autograd) with central
-  differences.
+  differences,
+* :func:`hessian_vector_product` and :func:`largest_eigenvalue` measure
+  curvature with gradients only (no Hessian is ever formed): a
+  finite-difference Hessian-vector product and power iteration on it.
 
 Everything works in float64 and is a pure function: the inputs are never
 modified and nothing global is changed. Chapter 1 ("The gradient") derives
@@ -24,6 +27,10 @@ References
    2016, chapter 4.3 "Gradient-based optimization".
 .. [3] S. Ruder, "An overview of gradient descent optimization algorithms",
    arXiv:1609.04747, 2016.
+.. [4] Y. LeCun, L. Bottou, G. B. Orr and K.-R. Müller, "Efficient BackProp",
+   in *Neural Networks: Tricks of the Trade*, Springer, 1998 (estimating
+   the largest Hessian eigenvalue by power iteration).
+   DOI: 10.1007/3-540-49430-8_2.
 """
 
 from __future__ import annotations
@@ -40,6 +47,8 @@ __all__ = [
     "assert_gradient_close",
     "directional_derivative",
     "gradient_check",
+    "hessian_vector_product",
+    "largest_eigenvalue",
     "numerical_derivative",
     "numerical_gradient",
 ]
@@ -521,3 +530,244 @@ def assert_gradient_close(
         f"allowed {float(allowed[worst]):.3g}); {n_bad} of {a.size} coordinates outside "
         f"atol={atol:g} + rtol={rtol:g} * max(|analytic|, |numerical|)"
     )
+
+
+# --------------------------------------------------------------------------
+# Curvature from gradients only
+# --------------------------------------------------------------------------
+def _gradient_at(grad_fn: Callable, point: np.ndarray, where: str) -> np.ndarray:
+    """``grad_fn(point)`` as float64, checked to be finite and of the shape of ``point``."""
+    value = np.asarray(grad_fn(point.copy()))
+    if value.dtype.kind not in "iuf":
+        raise TypeError(f"grad_fn must return an array of real numbers, got dtype {value.dtype} at {where}")
+    value = value.astype(np.float64)
+    if value.shape != point.shape:
+        raise ValueError(
+            f"grad_fn must return an array of the shape of theta {point.shape}, got shape {value.shape} at {where}"
+        )
+    bad = _validate.first_nonfinite(value)
+    if bad is not None:
+        raise ValueError(f"grad_fn returned a non-finite value {float(value[bad])!r} at coordinate {bad}, at {where}")
+    return value
+
+
+def _check_callable(name: str, value) -> None:
+    if not callable(value):
+        raise TypeError(f"{name} must be a callable, got {value!r} of type {type(value).__name__}")
+
+
+def _hvp(grad_fn: Callable, theta: np.ndarray, v: np.ndarray, h: float, where: str) -> np.ndarray:
+    """Unchecked finite-difference Hessian-vector product (the arguments are already valid)."""
+    norm = float(np.linalg.norm(v))
+    if norm == 0.0:
+        return np.zeros_like(theta)
+    u = v / norm
+    g_plus = _gradient_at(grad_fn, theta + h * u, f"theta + h*v/|v| ({where})")
+    g_minus = _gradient_at(grad_fn, theta - h * u, f"theta - h*v/|v| ({where})")
+    return norm * (g_plus - g_minus) / (2.0 * h)
+
+
+def hessian_vector_product(grad_fn: Callable[[np.ndarray], np.ndarray], theta, v, h: float = 1e-4) -> np.ndarray:
+    r"""Hessian-vector product :math:`\nabla^2 f(\theta)\, v` from two gradient evaluations.
+
+    :math:`Hv` is the directional derivative of the gradient along
+    :math:`v`, so a central difference of the gradient approximates it.
+    The step is taken along the unit vector :math:`u = v / \lVert v \rVert`
+    (so that its length is ``h`` whatever the size of ``v``) and the result
+    is scaled back, :math:`Hv = \lVert v \rVert\, Hu`:
+
+    .. math::
+
+        \nabla^2 f(\theta)\, v \approx \lVert v \rVert\,
+        \frac{\nabla f(\theta + h u) - \nabla f(\theta - h u)}{2h},
+        \qquad u = \frac{v}{\lVert v \rVert},
+
+    with an error :math:`O(h^2)` from truncation plus
+    :math:`O(\varepsilon \lVert \nabla f \rVert / h)` from round-off. It is
+    exact (up to round-off) when :math:`f` is quadratic. It costs two
+    gradients and never forms the :math:`n \times n` Hessian, which is what
+    makes curvature measurable for a network with millions of weights.
+
+    Parameters
+    ----------
+    grad_fn : callable
+        ``grad_fn(theta)`` returns the gradient :math:`\nabla f(\theta)`, a
+        finite real array of the shape of ``theta``. It receives a fresh
+        float64 array.
+    theta : array_like of real numbers
+        Point at which the Hessian is taken; any shape (at least one entry),
+        converted to float64, never modified.
+    v : array_like of real numbers
+        Direction, same shape as ``theta``. ``v = 0`` gives 0 without calling
+        ``grad_fn``.
+    h : float, default 1e-4
+        Step of the difference; a finite number > 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 array of the shape of ``theta``.
+
+    Raises
+    ------
+    TypeError
+        If ``grad_fn`` is not callable, ``theta`` or ``v`` is not real-valued,
+        ``h`` is not a real number, or ``grad_fn`` returns something that is
+        not real-valued.
+    ValueError
+        If ``theta`` or ``v`` contains NaN or infinity or is empty, their
+        shapes differ, ``h`` is not > 0, or ``grad_fn`` returns the wrong
+        shape or a non-finite value (the message names the point).
+
+    See Also
+    --------
+    largest_eigenvalue : power iteration on this product.
+
+    References
+    ----------
+    .. [1] B. A. Pearlmutter, "Fast exact multiplication by the Hessian",
+       *Neural Computation* 6(1):147-160, 1994. DOI: 10.1162/neco.1994.6.1.147.
+    .. [2] Y. LeCun, L. Bottou, G. B. Orr and K.-R. Müller, "Efficient
+       BackProp", in *Neural Networks: Tricks of the Trade*, Springer, 1998.
+       DOI: 10.1007/3-540-49430-8_2.
+    .. [3] J. Nocedal and S. J. Wright, *Numerical Optimization*, 2nd ed.,
+       Springer, 2006, section 8.1 (equation 8.10).
+       DOI: 10.1007/978-0-387-40065-5.
+
+    Examples
+    --------
+    For :math:`f = x^2 y`, :math:`\nabla f = (2xy, x^2)` and
+    :math:`\nabla^2 f = \begin{pmatrix} 2y & 2x \\ 2x & 0 \end{pmatrix}`,
+    so at :math:`(1, 3)` and :math:`v = (1, 2)`, :math:`Hv = (10, 2)`:
+
+    >>> import numpy as np
+    >>> grad = lambda p: np.array([2 * p[0] * p[1], p[0] ** 2])
+    >>> [round(float(c), 6) for c in hessian_vector_product(grad, [1.0, 3.0], [1.0, 2.0])]
+    [10.0, 2.0]
+    """
+    _check_callable("grad_fn", grad_fn)
+    theta = _as_float_array("theta", theta)
+    if theta.size == 0:
+        raise ValueError(f"theta must have at least one entry, got shape {theta.shape}")
+    v = _as_float_array("v", v)
+    if v.shape != theta.shape:
+        raise ValueError(f"v must have the shape of theta {theta.shape}, got shape {v.shape}")
+    h = _check_positive_number("h", h)
+    return _hvp(grad_fn, theta, v, h, "the Hessian-vector product")
+
+
+def largest_eigenvalue(
+    grad_fn: Callable[[np.ndarray], np.ndarray],
+    theta,
+    iterations: int = 100,
+    h: float = 1e-4,
+    seed: int = 0,
+) -> float:
+    r"""Eigenvalue of largest magnitude of the Hessian, by power iteration on gradients.
+
+    From a random unit vector :math:`v_0` (drawn with ``seed``), repeat
+    ``iterations`` times
+
+    .. math::
+
+        w_k = H v_k \ \text{(by } \texttt{hessian\_vector\_product}\text{)}, \qquad
+        \lambda^{(k)} = v_k^\top w_k, \qquad
+        v_{k+1} = \frac{w_k}{\lVert w_k \rVert},
+
+    and return the last Rayleigh quotient :math:`\lambda^{(k)}`. With
+    :math:`H = \nabla^2 f(\theta)` symmetric with eigenvalues ordered by
+    magnitude, :math:`|\lambda_1| > |\lambda_2| \ge \dots`, the component of
+    :math:`v_k` off the top eigenvector shrinks like
+    :math:`|\lambda_2 / \lambda_1|^k` and the estimate converges to
+    :math:`\lambda_1`, twice as fast.
+
+    **Largest in magnitude, with its sign.** Power iteration finds the
+    eigenvalue of largest *absolute value*. At a minimum all eigenvalues
+    are >= 0 and this is :math:`L = \lambda_{\max}`, the curvature that
+    bounds the learning rate (:math:`\eta < 2/L`). At a saddle whose most
+    negative eigenvalue is the larger in magnitude the result is that
+    negative eigenvalue (e.g. :math:`-5` for eigenvalues :math:`1, -5`), not
+    :math:`\lambda_{\max}`. If two eigenvalues of opposite signs tie in
+    magnitude (:math:`\pm\lambda`), the iteration does not converge and the
+    result is meaningless. If :math:`H v_k = 0` (e.g. a Hessian that
+    vanishes), 0.0 is returned.
+
+    Parameters
+    ----------
+    grad_fn : callable
+        ``grad_fn(theta)`` returns :math:`\nabla f(\theta)`, a finite real
+        array of the shape of ``theta``; called twice per iteration.
+    theta : array_like of real numbers
+        Point at which the curvature is measured; any shape with at least
+        one entry. Never modified.
+    iterations : int, default 100
+        Number of power-iteration steps, >= 1.
+    h : float, default 1e-4
+        Step of the finite differences, a finite number > 0.
+    seed : int, default 0
+        Seed (>= 0) of the random start vector, for reproducibility.
+
+    Returns
+    -------
+    float
+        The estimate of the eigenvalue of :math:`\nabla^2 f(\theta)` of
+        largest magnitude (signed).
+
+    Raises
+    ------
+    TypeError
+        If ``grad_fn`` is not callable, ``theta`` is not real-valued,
+        ``iterations`` or ``seed`` is not an integer, ``h`` is not a real
+        number, or ``grad_fn`` returns something that is not real-valued.
+    ValueError
+        If ``theta`` is empty or not finite, ``iterations < 1``, ``h <= 0``,
+        ``seed < 0``, or ``grad_fn`` returns the wrong shape or a non-finite
+        value (the message names the iteration).
+
+    See Also
+    --------
+    hessian_vector_product : the product used at every iteration.
+
+    References
+    ----------
+    .. [1] Y. LeCun, L. Bottou, G. B. Orr and K.-R. Müller, "Efficient
+       BackProp", in *Neural Networks: Tricks of the Trade*, Springer, 1998
+       (the power method on finite-difference Hessian-vector products).
+       DOI: 10.1007/3-540-49430-8_2.
+    .. [2] G. H. Golub and C. F. Van Loan, *Matrix Computations*, 4th ed.,
+       Johns Hopkins University Press, 2013, section 8.2.1 (the power method).
+
+    Examples
+    --------
+    The quadratic :math:`f = \tfrac12 \theta^\top A \theta` has Hessian
+    :math:`A`; here its eigenvalues are :math:`(5 \pm \sqrt5)/2`:
+
+    >>> import numpy as np
+    >>> A = np.array([[2.0, 1.0], [1.0, 3.0]])
+    >>> round(largest_eigenvalue(lambda p: A @ p, np.zeros(2)), 6)  # (5 + √5)/2
+    3.618034
+
+    The eigenvalue of largest *magnitude*, even when it is negative:
+
+    >>> B = np.diag([1.0, -5.0])
+    >>> round(largest_eigenvalue(lambda p: B @ p, np.zeros(2)), 6)
+    -5.0
+    """
+    _check_callable("grad_fn", grad_fn)
+    theta = _as_float_array("theta", theta)
+    if theta.size == 0:
+        raise ValueError(f"theta must have at least one entry, got shape {theta.shape}")
+    iterations = _validate.integer("iterations", iterations, low=1)
+    h = _check_positive_number("h", h)
+    seed = _validate.seed("seed", seed)
+    v = np.asarray(np.random.default_rng(seed).standard_normal(theta.shape), dtype=np.float64)
+    v /= np.linalg.norm(v)
+    estimate = 0.0
+    for k in range(iterations):
+        w = _hvp(grad_fn, theta, v, h, f"iteration {k}")
+        estimate = float(np.vdot(v, w))
+        norm = float(np.linalg.norm(w))
+        if norm == 0.0:
+            return 0.0
+        v = w / norm
+    return estimate

@@ -29,6 +29,11 @@ with explicit state: :class:`ReduceOnPlateau` (``init`` / ``step``, like the
 optimizers of :mod:`gdlab.optim`) and :func:`reduce_on_plateau` for a whole
 sequence of metrics.
 
+:func:`torch_rates` reads, epoch by epoch, the learning rate that a real
+``torch.optim.SGD`` uses under any PyTorch scheduler: the reference the
+closed forms above are tested against (it imports torch when called; importing
+this module does not).
+
 References
 ----------
 .. [1] PyTorch documentation, "How to adjust learning rate",
@@ -63,6 +68,7 @@ __all__ = [
     "linear_warmup",
     "reduce_on_plateau",
     "step_decay",
+    "torch_rates",
 ]
 
 
@@ -717,3 +723,115 @@ def reduce_on_plateau(metrics: Sequence[float], lr0: float, **kwargs) -> np.ndar
         lr, state = sched.step(state, m)
         lrs.append(lr)
     return np.array(lrs, dtype=np.float64)
+
+
+# --------------------------------------------------------------------------
+# The reference: what torch's optimizer actually uses
+# --------------------------------------------------------------------------
+def torch_rates(make_scheduler, epochs: int, lr0: float = 0.1, metrics=None) -> np.ndarray:
+    r"""Learning rate that ``torch.optim.SGD`` uses in each epoch under a PyTorch scheduler.
+
+    Builds an SGD optimizer with learning rate :math:`\eta_0` on one dummy
+    parameter, passes it to ``make_scheduler``, and for
+    :math:`t = 0, \dots, E - 1` records the rate in the optimizer's parameter
+    group, then calls ``optimizer.step()`` and ``scheduler.step()`` (or
+    ``scheduler.step(metrics[t])``), the order PyTorch prescribes:
+
+    .. math::
+
+        r_t = \texttt{optimizer.param\_groups[0]["lr"]} \text{ during epoch } t,
+        \qquad r_0 = \eta_0 \text{ for schedules that start at } \eta_0 .
+
+    So ``r[t]`` equals a closed-form schedule of this module at epoch ``t``,
+    e.g. ``step_decay(t, lr0, s, gamma)`` for ``StepLR(opt, s, gamma)``. For
+    ``ReduceLROnPlateau``, ``r[t + 1]`` is the rate chosen after seeing
+    ``metrics[t]``, i.e. ``reduce_on_plateau(metrics, lr0)[t]``.
+
+    Parameters
+    ----------
+    make_scheduler : callable
+        ``make_scheduler(optimizer)`` returns a scheduler attached to that
+        optimizer, e.g. ``lambda o: torch.optim.lr_scheduler.StepLR(o, 10)``.
+    epochs : int
+        Number :math:`E \ge 1` of epochs to record.
+    lr0 : float, default 0.1
+        Learning rate :math:`\eta_0 \ge 0` the optimizer is created with.
+    metrics : sequence of float, optional
+        One metric per epoch (at least ``epochs`` of them), passed to
+        ``scheduler.step``: required for ``ReduceLROnPlateau`` and refused for
+        the other torch schedulers, whose ``step`` would read it as an epoch
+        number.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 array of shape ``(epochs,)``.
+
+    Raises
+    ------
+    TypeError
+        If ``make_scheduler`` is not callable or returns an object without a
+        ``step`` method, ``epochs`` is not an integer, ``lr0`` is not a real
+        number, or ``metrics`` is not a sequence of real numbers.
+    ValueError
+        If ``epochs < 1``, ``lr0 < 0``, the scheduler is attached to another
+        optimizer, there are fewer metrics than epochs, metrics are missing
+        for ``ReduceLROnPlateau`` or given to another torch scheduler.
+
+    References
+    ----------
+    .. [1] A. Paszke et al., "PyTorch: An Imperative Style, High-Performance
+       Deep Learning Library", NeurIPS 2019. arXiv:1912.01703.
+    .. [2] PyTorch documentation, "How to adjust learning rate",
+       https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate
+
+    Examples
+    --------
+    >>> import torch
+    >>> rates = torch_rates(lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=2, gamma=0.5), 5, lr0=0.1)
+    >>> [round(float(r), 6) for r in rates]
+    [0.1, 0.1, 0.05, 0.05, 0.025]
+    >>> bool((rates == step_decay(range(5), 0.1, step_size=2, gamma=0.5)).all())
+    True
+    """
+    if not callable(make_scheduler):
+        raise TypeError(f"make_scheduler must be a callable that takes an optimizer, got "
+                        f"{_validate.describe(make_scheduler)} of type {type(make_scheduler).__name__}")
+    epochs = _integer("epochs", epochs, low=1)
+    lr0 = _number("lr0", lr0, low=0)
+    if metrics is not None:
+        values = np.asarray(metrics)
+        if values.dtype.kind not in "iuf" or values.ndim != 1:
+            raise TypeError(f"metrics must be a 1-D sequence of real numbers, got {_validate.describe(metrics)}")
+        if values.size < epochs:
+            raise ValueError(f"metrics must have at least epochs = {epochs} values, got {values.size}")
+        metrics = values.astype(np.float64)
+
+    import torch  # here, not at the top: importing gdlab.schedules must stay cheap
+
+    param = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    optimizer = torch.optim.SGD([param], lr=lr0)
+    scheduler = make_scheduler(optimizer)
+    if not callable(getattr(scheduler, "step", None)):
+        raise TypeError(f"make_scheduler must return a scheduler with a step() method, got "
+                        f"{type(scheduler).__name__}")
+    attached = getattr(scheduler, "optimizer", optimizer)
+    if attached is not optimizer:
+        raise ValueError("make_scheduler must attach the scheduler to the optimizer it is given, "
+                         "got a scheduler of another optimizer")
+    plateau = isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau)
+    if plateau and metrics is None:
+        raise ValueError("ReduceLROnPlateau needs metrics (one per epoch), got metrics=None")
+    if (not plateau and metrics is not None
+            and isinstance(scheduler, torch.optim.lr_scheduler.LRScheduler)):
+        raise ValueError(f"metrics are only for ReduceLROnPlateau; {type(scheduler).__name__}.step(x) "
+                         f"would read x as an epoch number")
+    rates = np.empty(epochs, dtype=np.float64)
+    for t in range(epochs):
+        rates[t] = float(optimizer.param_groups[0]["lr"])
+        optimizer.step()  # no gradient: changes nothing, but keeps torch's required order
+        if metrics is None:
+            scheduler.step()
+        else:
+            scheduler.step(float(metrics[t]))
+    return rates

@@ -14,6 +14,9 @@ and the formulas written out by hand.
 Every function accepts a point of shape ``(2,)`` or a stack of grids of shape
 ``(2, ...)``, so a contour plot can call ``f(np.stack([X, Y]))``.
 
+:func:`classify_critical_point` names a critical point (minimum, maximum,
+saddle or degenerate) from the eigenvalues of its Hessian.
+
 The registry :data:`SURFACES` maps a name to a surface:
 
 * ``quadratic``: :math:`\tfrac12 (x^2 + 10 y^2)`, condition number 10, minimum
@@ -58,6 +61,7 @@ __all__ = [
     "SURFACES",
     "Surface",
     "beale",
+    "classify_critical_point",
     "himmelblau",
     "monkey_saddle",
     "quadratic",
@@ -749,6 +753,105 @@ def himmelblau() -> Surface:
         window=((-5.0, 5.0), (-5.0, 5.0)), start=(0.0, 0.0), log_levels=True, title="Himmelblau",
         reference="Himmelblau 1972, Applied Nonlinear Programming",
     )
+
+
+# --------------------------------------------------------------------------
+# Critical points
+# --------------------------------------------------------------------------
+_KINDS = ("minimum", "maximum", "saddle", "degenerate")
+
+
+def classify_critical_point(eigenvalues, tol: float = 1e-12) -> str:
+    r"""Name a critical point from the eigenvalues of its Hessian (second-order test).
+
+    At a point with :math:`\nabla f(\theta) = 0` and Hessian eigenvalues
+    :math:`\lambda_1, \dots, \lambda_n`, with a tolerance :math:`\tau`
+    (eigenvalues with :math:`|\lambda_i| \le \tau` count as zero):
+
+    .. math::
+
+        \text{kind} =
+        \begin{cases}
+        \text{saddle} & \text{if } \lambda_i > \tau \text{ and } \lambda_j < -\tau \text{ for some } i, j, \\
+        \text{degenerate} & \text{else, if } |\lambda_i| \le \tau \text{ for some } i, \\
+        \text{minimum} & \text{else, if all } \lambda_i > \tau, \\
+        \text{maximum} & \text{else (all } \lambda_i < -\tau).
+        \end{cases}
+
+    A Hessian with eigenvalues of both signs proves a saddle even when some
+    other eigenvalue is zero: :math:`f` rises along one eigenvector and falls
+    along another. A zero eigenvalue without such a sign change leaves the
+    second-order test inconclusive ("degenerate"): higher derivatives decide,
+    as for the monkey saddle :math:`x^3 - 3xy^2` (a saddle whose Hessian
+    vanishes) or :math:`x^4 + y^4` (a minimum whose Hessian vanishes). The
+    function does not check that the gradient vanishes; the number of
+    negative eigenvalues is the *index* of the point.
+
+    Parameters
+    ----------
+    eigenvalues : array_like of real numbers
+        The eigenvalues of the (symmetric) Hessian at the point, e.g.
+        ``np.linalg.eigvalsh(surface.hessian(point))``; one dimension, at
+        least one entry, all finite.
+    tol : float, default 1e-12
+        Absolute tolerance :math:`\tau \ge 0` below which an eigenvalue is
+        treated as zero. Scale it to the size of the Hessian when the
+        eigenvalues come from a numerical computation.
+
+    Returns
+    -------
+    str
+        One of ``"minimum"``, ``"maximum"``, ``"saddle"``, ``"degenerate"``.
+
+    Raises
+    ------
+    TypeError
+        If ``eigenvalues`` is not real-valued (e.g. complex, strings) or
+        ``tol`` is not a real number.
+    ValueError
+        If ``eigenvalues`` is empty, not one-dimensional or not finite, or
+        ``tol`` is negative or not finite.
+
+    References
+    ----------
+    .. [1] J. Nocedal and S. J. Wright, *Numerical Optimization*, 2nd ed.,
+       Springer, 2006, section 2.1 (second-order optimality conditions).
+       DOI: 10.1007/978-0-387-40065-5.
+    .. [2] Y. Dauphin, R. Pascanu, C. Gulcehre, K. Cho, S. Ganguli and
+       Y. Bengio, "Identifying and attacking the saddle point problem in
+       high-dimensional non-convex optimization", NeurIPS 2014.
+       arXiv:1406.2572.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> h = SURFACES["himmelblau"]
+    >>> classify_critical_point(np.linalg.eigvalsh(h.hessian(h.maxima[0])))
+    'maximum'
+    >>> classify_critical_point(np.linalg.eigvalsh(SURFACES["saddle"].hessian([0.0, 0.0])))
+    'saddle'
+    >>> classify_critical_point([0.0, 0.0])  # the monkey saddle's origin
+    'degenerate'
+    >>> classify_critical_point([2.0, 0.0, -1.0])  # both signs: a saddle despite the zero
+    'saddle'
+    """
+    arr = np.asarray(eigenvalues)
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(
+            f"eigenvalues must be an array of real numbers, got dtype {arr.dtype} ({_validate.describe(eigenvalues)})"
+        )
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"eigenvalues must be a non-empty 1-D array, got shape {arr.shape}")
+    ev = arr.astype(np.float64)
+    bad = _validate.first_nonfinite(ev)
+    if bad is not None:
+        raise ValueError(f"eigenvalues must be finite, got {float(ev[bad])!r} at index {bad[0]}")
+    tol = _validate.real("tol", tol, low=0)
+    if (ev > tol).any() and (ev < -tol).any():
+        return "saddle"
+    if (np.abs(ev) <= tol).any():
+        return "degenerate"
+    return "minimum" if (ev > 0).all() else "maximum"
 
 
 #: Registry of the course's surfaces: name -> :class:`Surface`.
