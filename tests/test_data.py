@@ -69,6 +69,21 @@ def test_every_seed_must_be_an_integer(make):
     make(np.int64(3))                                           # NumPy integers are integers
 
 
+@pytest.mark.parametrize("make", [
+    lambda seed: data.linear_regression(seed=seed),
+    lambda seed: data.logistic_classification(seed=seed),
+    lambda seed: data.sparse_features(seed=seed)[:3],           # [3]: the frequencies, not random
+    lambda seed: data.noisy_polynomial(seed=seed),
+    lambda seed: data.digits(seed=seed),
+], ids=["linear_regression", "logistic_classification", "sparse_features", "noisy_polynomial", "digits"])
+def test_same_seed_same_data_other_seed_other_data(make):
+    a, b, c = make(0), make(0), make(1)
+    for x, y in zip(a, b):
+        np.testing.assert_array_equal(x, y)
+    assert all(x.shape == z.shape for x, z in zip(a, c))
+    assert all(not np.array_equal(x, z) for x, z in zip(a, c))   # every returned array depends on the seed
+
+
 def test_numpy_integers_are_accepted():
     X, y, w = data.linear_regression(n_samples=np.int64(5), n_features=np.int32(2), noise=np.float32(0.1))
     assert X.shape == (5, 2)

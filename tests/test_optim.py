@@ -128,6 +128,17 @@ def test_like_torch_matches_torch(name, kwargs, problem):
     assert rel_err(ours[-1:], ours[:1]) > 1e-3      # the iterates did move
 
 
+def test_torch_nadam_with_a_float32_default_dtype_differs_by_about_1e_11():
+    """TorchNAdam's docstring: torch keeps mu_product in the default dtype; with float32 the
+    iterates on Rosenbrock differ from ours by ~1e-11 (relative) after 50 steps."""
+    grad_fn, theta0 = PROBLEMS["rosenbrock"]
+    ours = optim.run(optim.like_torch("NAdam"), grad_fn, theta0, STEPS)
+    assert rel_err(ours, torch_path("NAdam", {}, grad_fn, theta0)) < 1e-15     # float64 default
+    torch.set_default_dtype(torch.float32)                                    # the fixture restores it
+    err = rel_err(ours, torch_path("NAdam", {}, grad_fn, theta0))
+    assert 3e-12 < err < 5e-11, err
+
+
 @pytest.mark.parametrize("name, kwargs", [
     ("SGD", dict(lr=5e-4, momentum=0.9, dampening=1.5)),     # torch accepts any dampening
     ("SGD", dict(lr=5e-4, momentum=0.9, dampening=-0.5)),
@@ -216,6 +227,41 @@ def test_nag_lookahead_points_are_torch_nesterov_iterates(problem):
     assert rel_err(thetas, theirs) > 1e-4
     assert np.allclose(thetas - theirs, gamma * np.array([s.velocity for s in states]),
                        rtol=1e-9, atol=1e-13)
+
+
+@pytest.mark.parametrize("problem", PROBLEMS)
+def test_damped_momentum_is_momentum_with_a_smaller_lr_but_an_undamped_first_gradient(problem):
+    """SGD(momentum=μ, dampening=τ): b_1 = g_1, b_t = μ b_{t-1} + (1 − τ) g_t. Momentum(lr(1 − τ))
+    differs only by torch's undamped first gradient: setting v_1 = lr g_1 makes them coincide."""
+    grad_fn, theta0 = PROBLEMS[problem]
+    lr, mu, tau = 5e-4, 0.9, 0.9
+    damped = torch_path("SGD", dict(lr=lr, momentum=mu, dampening=tau), grad_fn, theta0)
+    paper = optim.Momentum(lr=lr * (1 - tau), gamma=mu)
+    plain = optim.run(paper, grad_fn, theta0, STEPS)
+    assert rel_err(plain, damped) > 1e-3                  # the change of lr alone is not enough
+    g1 = grad_fn(theta0)
+    theta, state = paper.step(theta0, g1, paper.init(theta0))
+    state = state._replace(velocity=lr * g1)               # torch's first step: lr * g_1, undamped
+    theta, path = theta0 - lr * g1, [theta0, theta0 - lr * g1]
+    for _ in range(STEPS - 1):
+        theta, state = paper.step(theta, grad_fn(theta), state)
+        path.append(theta)
+    assert rel_err(np.array(path), damped) < 1e-10
+
+
+def test_damped_momentum_gap_for_the_same_gradients():
+    """Fed the same gradients, torch's damped iterate is lr τ g_1 (1 − μ^t)/(1 − μ) further along
+    −g_1 than Momentum(lr(1 − τ)): 9 lr g_1 in the limit for τ = μ = 0.9 (8.95 lr g_1 at t = 50)."""
+    grads = np.random.default_rng(3).standard_normal((STEPS, 4))
+    lr, mu, tau = 0.01, 0.9, 0.9
+    feed = iter(grads)
+    damped = torch_path("SGD", dict(lr=lr, momentum=mu, dampening=tau), lambda th: next(feed), np.zeros(4))
+    feed = iter(grads)
+    paper, _ = run_with_states(optim.Momentum(lr=lr * (1 - tau), gamma=mu), lambda th: next(feed), np.zeros(4))
+    t = np.arange(STEPS + 1)[:, None]
+    np.testing.assert_allclose(paper - damped, lr * tau * grads[0] * (1 - mu**t) / (1 - mu),
+                               rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose((paper - damped)[-1] / (lr * grads[0]), 8.9536, rtol=1e-4)
 
 
 @pytest.mark.parametrize("problem", PROBLEMS)
@@ -339,17 +385,23 @@ def test_nadam_paper_vs_torch_trajectories(problem):
     assert rel_err(paper, torch_default) > 1e-3
     assert rel_err(paper, torch_const_mu) > 1e-4
 
-    # The paper form with m̂ corrected by 1 − β1^(t+1) is torch's constant-μ NAdam.
-    theta, m, v, path = theta0, 0 * theta0, 0 * theta0, [theta0]
-    for t in range(1, STEPS + 1):
-        g = grad_fn(theta)
-        m = b1 * m + (1 - b1) * g
-        v = b2 * v + (1 - b2) * g * g
-        m_hat = m / (1 - b1 ** (t + 1))
-        v_hat = v / (1 - b2**t)
-        theta = theta - lr / (np.sqrt(v_hat) + eps) * (b1 * m_hat + (1 - b1) * g / (1 - b1**t))
-        path.append(theta)
-    assert rel_err(np.array(path), torch_const_mu) < 1e-10
+    def ruder_nadam(shift):
+        """Ruder's (2016) Nadam, written out, with m̂ corrected by 1 − β1^(t + shift)."""
+        theta, m, v, path = theta0, 0 * theta0, 0 * theta0, [theta0]
+        for t in range(1, STEPS + 1):
+            g = grad_fn(theta)
+            m = b1 * m + (1 - b1) * g
+            v = b2 * v + (1 - b2) * g * g
+            m_hat = m / (1 - b1 ** (t + shift))
+            v_hat = v / (1 - b2**t)
+            theta = theta - lr / (np.sqrt(v_hat) + eps) * (b1 * m_hat + (1 - b1) * g / (1 - b1**t))
+            path.append(theta)
+        return np.array(path)
+
+    # With m̂ corrected by 1 − β1^(t+1) the written-out loop is torch's constant-μ NAdam ...
+    assert rel_err(ruder_nadam(1), torch_const_mu) < 1e-10
+    # ... and with 1 − β1^t (the survey's formula) it is gdlab's paper form.
+    assert rel_err(ruder_nadam(0), paper) < 1e-12
 
 
 def test_amsgrad_paper_vs_torch_bias_correction():
@@ -548,6 +600,13 @@ def test_run_bad_input(kwargs, error, match):
     (lambda: optim.NAG(gamma=-0.1), ValueError, r"gamma .* got -0\.1"),
     (lambda: optim.Adam(beta1=1.0), ValueError, r"beta1 must be a finite number in \[0, 1\), got 1\.0"),
     (lambda: optim.Adam(beta2=1.5), ValueError, r"beta2 .* got 1\.5"),
+    (lambda: optim.Adam(beta1=-0.1), ValueError, r"beta1 must be a finite number in \[0, 1\), got -0\.1"),
+    (lambda: optim.AdamW(beta2=float("inf")), ValueError, "beta2 .* got inf"),
+    (lambda: optim.like_torch("NAdam", betas=(-0.5, 0.999)), ValueError, r"betas\[0\] .* got -0\.5"),
+    (lambda: optim.like_torch("Adam", betas=(0.9, float("nan"))), ValueError, r"betas\[1\] .* got nan"),
+    (lambda: optim.like_torch("Adagrad", lr=float("-inf")), ValueError, "lr .* got -inf"),
+    (lambda: optim.like_torch("Adamax", eps=-1e-8), ValueError, r"eps must be a finite number > 0, got -1e-08"),
+    (lambda: optim.like_torch("RMSprop", eps=float("nan")), ValueError, "eps .* got nan"),
     (lambda: optim.AdaMax(beta2=-0.5), ValueError, r"beta2 .* got -0\.5"),
     (lambda: optim.Nadam(beta1=float("nan")), ValueError, "beta1 .* got nan"),
     (lambda: optim.Adam(eps=0.0), ValueError, r"eps must be a finite number > 0, got 0\.0"),

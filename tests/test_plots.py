@@ -201,6 +201,18 @@ def test_surface3d():
         plots.surface3d(s, flat)
 
 
+def test_every_plot_function_draws_on_the_given_axes_and_returns_it():
+    s = SURFACES["saddle"]
+    fig = plt.figure()
+    flat, three_d = fig.add_subplot(1, 3, 1), fig.add_subplot(1, 3, 2, projection="3d")
+    curves = fig.add_subplot(1, 3, 3)
+    path = gd_path(s, 0.01, 20)
+    assert plots.contour(s, flat, paths=[path]) is flat and len(flat.lines) == 1
+    assert plots.surface3d(s, three_d, paths=[path]) is three_d and len(three_d.lines) == 1
+    assert plots.loss_curves([1.0, 0.5], ax=curves) is curves and len(curves.lines) == 1
+    assert plt.get_fignums() == [fig.number]                 # no other figure was opened
+
+
 def jpeg_frames(html):
     frames = re.findall(r'frames\[\d+\] = "data:image/(\w+);base64,(.*?)"\n', html, flags=re.S)
     return [(fmt, base64.b64decode(data.replace("\\\n", ""))) for fmt, data in frames]

@@ -97,6 +97,25 @@ def test_gradient_and_hessian_against_torch_autograd(name):
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_gradient_and_hessian_against_sympy_at_random_points(name):
+    """sympy differentiates the hand-typed formula (not the surface's own expression) and
+    evaluates the derivatives exactly at rational points, then rounds: gdlab must agree."""
+    s = SURFACES[name]
+    x, y = sp.symbols("x y", real=True)
+    expr = sp.nsimplify(HAND[name](x, y), rational=True)
+    grad = [sp.diff(expr, v) for v in (x, y)]
+    hess = [[sp.diff(g, v) for v in (x, y)] for g in grad]
+    for p in _random_points(s, 5, seed=4):
+        at = {x: sp.Rational(p[0]), y: sp.Rational(p[1])}       # the float values, exactly
+        g = np.array([float(d.subs(at)) for d in grad])
+        H = np.array([[float(d.subs(at)) for d in row] for row in hess])
+        scale = max(1.0, np.abs(g).max())
+        np.testing.assert_allclose(s.grad(p), g, rtol=1e-12, atol=1e-12 * scale)
+        np.testing.assert_allclose(s.hessian(p), H, rtol=1e-12, atol=1e-10)
+        assert float(expr.subs(at)) == pytest.approx(float(s.f(p)), rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_gradient_and_hessian_against_finite_differences(name):
     s = SURFACES[name]
     for p in _random_points(s, 10, seed=3):

@@ -217,6 +217,28 @@ def test_devices(monkeypatch):
     assert len(h) == 1
 
 
+def _tiny_fit(**kwargs):
+    X, y, _ = data.linear_regression(n_samples=8, seed=0)
+    model = _linear(2, [0.0, 0.0])
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    history = train.fit(model, opt, _mse, data.make_loader(X, y, batch_size=4), epochs=2, **kwargs)
+    return model, history
+
+
+def test_fit_runs_on_the_cpu_by_default_and_with_auto_without_cuda(monkeypatch):
+    model, _ = _tiny_fit()
+    assert model.weight.device.type == "cpu"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    model, h = _tiny_fit(device="auto")
+    assert model.weight.device.type == "cpu" and len(h) == 2
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device on this machine")
+def test_fit_auto_uses_cuda_when_present():
+    model, h = _tiny_fit(device="auto")
+    assert model.weight.device.type == "cuda" and len(h) == 2 and all(map(math.isfinite, h.train_loss))
+
+
 def test_validation_errors():
     X, y, _ = data.linear_regression(n_samples=8, seed=0)
     loader = data.make_loader(X, y)

@@ -39,6 +39,9 @@ paper form    torch.optim                                 relation
 ============  ==========================================  ======================================================
 GD            SGD(lr)                                     equal
 Momentum      SGD(lr=η, momentum=γ)                       equal iterates; :math:`v_{paper} = lr\, v_{torch}`
+Momentum      SGD(lr=η, momentum=γ, dampening=τ)          Momentum(lr=η(1−τ)) except torch's undamped first
+                                                          gradient: iterates apart by
+                                                          :math:`\eta\tau g_1 (1-\gamma^t)/(1-\gamma)`
 NAG           SGD(lr=η, momentum=γ, nesterov=True)        torch's iterates are the look-ahead points
                                                           :math:`\theta_t - \gamma v_t`
 Adagrad       Adagrad(lr, eps)                            ε inside the root (paper) vs outside (torch)
@@ -348,6 +351,16 @@ class Momentum:
     (With a learning-rate schedule they differ: torch rescales the whole velocity
     when :math:`\eta` changes, the paper form only the new gradient.)
 
+    *Damped* momentum, ``SGD(lr=η, momentum=γ, dampening=τ)``, keeps
+    :math:`b_t = \gamma b_{t-1} + (1-\tau) g_t` (with τ = γ an exponential average, as
+    Adam's :math:`m_t`) but torch does not damp the first gradient, :math:`b_1 = g_1`.
+    It is therefore this class with ``lr = η(1-τ)`` except for that first gradient,
+    which torch weights :math:`1/(1-\tau)` times more: for the same gradients,
+    :math:`\eta b_t = v_t + \eta\tau\gamma^{t-1} g_1` and the torch iterate lies
+    :math:`\eta\tau g_1 (1-\gamma^t)/(1-\gamma)` further along :math:`-g_1`
+    (:math:`9\,\eta g_1` in the limit for τ = γ = 0.9). Setting the velocity after
+    the first step to :math:`\eta g_1` makes the two coincide (tested).
+
     ``step`` returns the new θ and the new velocity as the two rows of one new
     block (one allocation, twice as fast on 10^6 parameters); keeping many θ's
     while dropping their states keeps the velocities' memory too.
@@ -417,9 +430,10 @@ class NAG:
     Parameters
     ----------
     lr : float, default 0.01
-        Learning rate :math:`\eta` (Ruder 2016).
+        Learning rate :math:`\eta` (no standard value; the course's default, as for
+        :class:`Momentum`).
     gamma : float, default 0.9
-        Momentum :math:`\gamma \in [0, 1)` (Ruder 2016).
+        Momentum :math:`\gamma \in [0, 1)` ("usually set to 0.9", Ruder 2016).
 
     Notes
     -----
@@ -797,7 +811,8 @@ class AdaMax:
     beta1 : float, default 0.9
         Decay rate in [0, 1) (Kingma & Ba 2015).
     beta2 : float, default 0.999
-        Decay rate in (0, 1): unlike Adam's, it must be > 0 (see the notes).
+        Decay rate in (0, 1) (Kingma & Ba 2015): unlike Adam's, it must be > 0 (see
+        the notes).
 
     Notes
     -----
@@ -875,7 +890,7 @@ class Nadam:
     beta1, beta2 : float, default 0.9, 0.999
         Decay rates in [0, 1) (Adam's defaults, also those of Keras and torch).
     eps : float, default 1e-8
-        :math:`\epsilon > 0`.
+        :math:`\epsilon > 0` (Adam's default, Kingma & Ba 2015).
 
     Notes
     -----
@@ -962,9 +977,10 @@ class AMSGrad:
     lr : float, default 0.001
         Step size :math:`\alpha` (Adam's default; the analysis uses :math:`\alpha/\sqrt t`).
     beta1, beta2 : float, default 0.9, 0.999
-        Decay rates in [0, 1).
+        Decay rates in [0, 1) (Adam's defaults, Kingma & Ba 2015; Reddi et al. use
+        β1 = 0.9 and β2 in {0.99, 0.999}).
     eps : float, default 1e-8
-        :math:`\epsilon > 0`.
+        :math:`\epsilon > 0` (Adam's default).
 
     Notes
     -----
@@ -1041,11 +1057,11 @@ class AdamW:
     Parameters
     ----------
     lr : float, default 0.001
-        Adam's step size :math:`\alpha`.
+        Adam's step size :math:`\alpha` (Adam's default, Kingma & Ba 2015).
     beta1, beta2 : float, default 0.9, 0.999
-        Decay rates in [0, 1).
+        Decay rates in [0, 1) (Adam's defaults, also torch's).
     eps : float, default 1e-8
-        :math:`\epsilon > 0`.
+        :math:`\epsilon > 0` (Adam's default, also torch's).
     weight_decay : float, default 1e-5
         :math:`\lambda \ge 0`, the fraction of θ removed per step (not multiplied by
         α). 1e-5 = 0.001 × 0.01 makes ``AdamW()`` equal ``torch.optim.AdamW()``.
