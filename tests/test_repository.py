@@ -54,6 +54,23 @@ def test_notebook_has_no_outputs(notebook):
         assert cell.get("execution_count") is None, f"{notebook.name} cell {index} has an execution count"
 
 
+MAX_CODE_LINE = 88  # _static/course.css sizes code so that this many characters fit the page
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_code_lines_fit_the_page(notebook):
+    """No line of a code cell is hidden behind a horizontal scroll bar on the web page."""
+    nb = json.loads(notebook.read_text())
+    long_lines = [
+        f"cell {index} line {number}: {len(line)} characters"
+        for index, cell in enumerate(nb["cells"]) if cell["cell_type"] == "code"
+        for number, line in enumerate("".join(cell["source"]).splitlines(), start=1)
+        if len(line) > MAX_CODE_LINE
+    ]
+    assert not long_lines, (f"{notebook.name}: code lines over {MAX_CODE_LINE} characters:\n"
+                            + "\n".join(long_lines))
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_structure(notebook):
     """Each chapter opens with a title and learning objectives and ends with a summary and exercises."""
