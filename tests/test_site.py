@@ -100,9 +100,13 @@ def browser():
         browser.close()
 
 
+# A common laptop width; the secondary sidebar (page contents) is shown from 1200 px on.
+VIEWPORT = {"width": 1280, "height": 800}
+
+
 def visit(browser, url: str):
     """Open url in a fresh context; return the page and the problems seen while loading it."""
-    context = browser.new_context()
+    context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     problems: list[str] = []
     origin = urlparse(url).netloc
@@ -150,6 +154,13 @@ def test_page_renders_offline(server, browser, page_path):
             "() => Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
         )
         assert broken == [], f"{page_path}: images that did not load: {broken}"
+        hidden = page.evaluate(
+            "() => Array.from(document.querySelectorAll('div.cell_input pre, div.cell_output pre'))"
+            ".filter(e => e.scrollWidth > e.clientWidth + 1)"
+            ".map(e => e.textContent.split('\\n').reduce((a, b) => a.length >= b.length ? a : b))"
+        )
+        assert hidden == [], (f"{page_path}: code or output wider than the page at "
+                              f"{VIEWPORT['width']} px; longest lines:\n" + "\n".join(hidden))
         assert problems == [], f"{page_path}:\n" + "\n".join(problems)
     finally:
         context.close()
