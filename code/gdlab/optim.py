@@ -186,15 +186,14 @@ def _check_grad(grad, theta):
 
 
 def _new_arrays(n, like):
-    """``n`` new arrays shaped like ``like``, as the rows of ONE new block.
+    """``n`` new, separate, uninitialised arrays with the shape and dtype of ``like``.
 
-    One allocation instead of ``n``: on 10^6 parameters this halves the time of a
-    Momentum step (fresh 8 MB blocks are page-faulted and zeroed by the kernel, a
-    block of the right size is reused by malloc). The rows do not overlap, so
-    changing one never changes another; but keeping any row alive keeps the block.
+    A step writes its results into these with ``out=`` instead of building them from
+    temporaries: on 10^6 parameters Adam's step takes about 5.5 ms so, against 6.5 ms
+    written as plain expressions (measured on the course's 2-core VM).
     """
-    block = np.empty((n, *np.shape(like)), np.asarray(like).dtype)
-    return [block[i, ...] for i in range(n)]
+    shape, dtype = np.shape(like), np.asarray(like).dtype
+    return [np.empty(shape, dtype) for _ in range(n)]
 
 
 def _at_theta(self, theta, state):
@@ -361,10 +360,6 @@ class Momentum:
     (:math:`9\,\eta g_1` in the limit for τ = γ = 0.9). Setting the velocity after
     the first step to :math:`\eta g_1` makes the two coincide (tested).
 
-    ``step`` returns the new θ and the new velocity as the two rows of one new
-    block (one allocation, twice as fast on 10^6 parameters); keeping many θ's
-    while dropping their states keeps the velocities' memory too.
-
     Raises
     ------
     ValueError, TypeError
@@ -406,7 +401,7 @@ class Momentum:
 
     def step(self, theta, grad, state):
         g = _check_grad(grad, theta)
-        # v = γ v + η g;  θ − v, written with out= into the two results (one allocation)
+        # v = γ v + η g;  θ − v, written with out= into the two results (no temporaries)
         v, new_theta = _new_arrays(2, g)
         np.multiply(state.velocity, self.gamma, out=v)   # γ v_{t-1}
         np.multiply(g, self.lr, out=new_theta)           # η g_t  (scratch, becomes θ_t)
@@ -724,10 +719,6 @@ class Adam:
     -----
     Equals ``torch.optim.Adam(lr, betas=(beta1, beta2), eps)`` (up to rounding).
 
-    ``step`` returns the new θ, :math:`m_t` and :math:`v_t` as the three rows of one
-    new block (one allocation); keeping many θ's while dropping their states keeps
-    the moments' memory too.
-
     Raises
     ------
     ValueError, TypeError
@@ -773,7 +764,7 @@ class Adam:
         # Plainly:  m = b1*m + (1-b1)*g;  v = b2*v + (1-b2)*g**2;
         #           m_hat = m/(1-b1**t);  v_hat = v/(1-b2**t);
         #           theta - lr*m_hat/(sqrt(v_hat) + eps).
-        # Below, the same with in-place ufuncs into the 3 results (m, v, θ; one allocation),
+        # Below, the same with in-place ufuncs into the 3 results (m, v, θ; no temporaries),
         # with the bias corrections applied to scalars. ``out`` is scratch, becomes θ_t.
         m, v, out = _new_arrays(3, g)
         np.multiply(g, 1 - b1, out=out)            # (1-β1) g_t
