@@ -53,6 +53,21 @@ def _check_float(name, value, low=0.0, high=None, high_open=False):
 
 
 # --------------------------------------------------------------------------- synthetic sets
+def _gaussian_inputs(n_samples, n_features, seed, bias):
+    """The seeded generator and standard-normal inputs, with a leading column of ones if ``bias``.
+
+    Shared by the linear and logistic problems, so that the same seed gives both the same X.
+    """
+    n_samples = _check_int("n_samples", n_samples, 1)
+    n_features = _check_int("n_features", n_features, 1)
+    bias = _validate.flag("bias", bias)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
+    X = rng.standard_normal((n_samples, n_features))
+    if bias:
+        X = np.hstack([np.ones((n_samples, 1)), X])
+    return rng, X
+
+
 def linear_regression(n_samples=200, n_features=2, noise=0.1, seed=0, bias=False):
     r"""Draw a linear regression problem :math:`y = X w + \varepsilon`.
 
@@ -103,14 +118,8 @@ def linear_regression(n_samples=200, n_features=2, noise=0.1, seed=0, bias=False
     ----------
     C. M. Bishop, *Pattern Recognition and Machine Learning*, Springer, 2006, ch. 3.
     """
-    n_samples = _check_int("n_samples", n_samples, 1)
-    n_features = _check_int("n_features", n_features, 1)
     noise = _check_float("noise", noise)
-    bias = _validate.flag("bias", bias)
-    rng = np.random.default_rng(_validate.seed("seed", seed))
-    X = rng.standard_normal((n_samples, n_features))
-    if bias:
-        X = np.hstack([np.ones((n_samples, 1)), X])
+    rng, X = _gaussian_inputs(n_samples, n_features, seed, bias)
     w_true = rng.standard_normal(X.shape[1])
     y = X @ w_true + noise * rng.standard_normal(n_samples)
     return X, y, w_true
@@ -165,14 +174,8 @@ def logistic_classification(n_samples=200, n_features=2, seed=0, bias=False, sca
     ----------
     C. M. Bishop, *Pattern Recognition and Machine Learning*, Springer, 2006, sec. 4.3.2.
     """
-    n_samples = _check_int("n_samples", n_samples, 1)
-    n_features = _check_int("n_features", n_features, 1)
     scale = _check_float("scale", scale)
-    bias = _validate.flag("bias", bias)
-    rng = np.random.default_rng(_validate.seed("seed", seed))
-    X = rng.standard_normal((n_samples, n_features))
-    if bias:
-        X = np.hstack([np.ones((n_samples, 1)), X])
+    rng, X = _gaussian_inputs(n_samples, n_features, seed, bias)
     u = rng.standard_normal(X.shape[1])
     w_true = scale * u / np.linalg.norm(u)
     p = 1.0 / (1.0 + np.exp(-(X @ w_true)))

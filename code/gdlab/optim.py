@@ -142,6 +142,14 @@ def _check_flag(name, value):
     _validate.flag(name, value)
 
 
+def _check_adam_hyperparameters(opt):
+    """Check ``lr``, ``beta1``, ``beta2`` and ``eps`` of a paper-form Adam variant."""
+    _check_lr(opt.lr)
+    _check_rate("beta1", opt.beta1)
+    _check_rate("beta2", opt.beta2)
+    _check_eps(opt.eps)
+
+
 def _check_betas(obj):
     """Check ``obj.betas`` (a pair of rates in [0, 1)) and store it as a tuple (hashable)."""
     betas = obj.betas
@@ -748,10 +756,7 @@ class Adam:
     eps: float = 1e-8
 
     def __post_init__(self):
-        _check_lr(self.lr)
-        _check_rate("beta1", self.beta1)
-        _check_rate("beta2", self.beta2)
-        _check_eps(self.eps)
+        _check_adam_hyperparameters(self)
 
     def init(self, theta):
         return AdamState(step=0, m=_zeros(theta), v=_zeros(theta))
@@ -927,10 +932,7 @@ class Nadam:
     eps: float = 1e-8
 
     def __post_init__(self):
-        _check_lr(self.lr)
-        _check_rate("beta1", self.beta1)
-        _check_rate("beta2", self.beta2)
-        _check_eps(self.eps)
+        _check_adam_hyperparameters(self)
 
     def init(self, theta):
         return AdamState(step=0, m=_zeros(theta), v=_zeros(theta))
@@ -1009,10 +1011,7 @@ class AMSGrad:
     eps: float = 1e-8
 
     def __post_init__(self):
-        _check_lr(self.lr)
-        _check_rate("beta1", self.beta1)
-        _check_rate("beta2", self.beta2)
-        _check_eps(self.eps)
+        _check_adam_hyperparameters(self)
 
     def init(self, theta):
         return AMSGradState(step=0, m=_zeros(theta), v=_zeros(theta), v_hat=_zeros(theta))
@@ -1091,10 +1090,7 @@ class AdamW:
     weight_decay: float = 1e-5
 
     def __post_init__(self):
-        _check_lr(self.lr)
-        _check_rate("beta1", self.beta1)
-        _check_rate("beta2", self.beta2)
-        _check_eps(self.eps)
+        _check_adam_hyperparameters(self)
         _check_number("weight_decay", self.weight_decay)
 
     def init(self, theta):
