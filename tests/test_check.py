@@ -66,39 +66,39 @@ def grad(theta):
 
 
 def test_check_gradient_correct(capsys):
-    check.check_gradient(grad, f, shape=(3,), n_points=4)
-    check.check_gradient(grad, f, points=[[1.0, 2.0, 3.0]])
+    check.check_gradient(f, grad, shape=(3,), n_points=4)
+    check.check_gradient(f, grad, points=[[1.0, 2.0, 3.0]])
     assert capsys.readouterr().out == (
         "✓ grad matches the finite-difference gradient at 4 random points.\n"
         "✓ grad matches the finite-difference gradient at 1 points.\n")
 
 
 def test_check_gradient_matrix_shape():
-    check.check_gradient(lambda W: 2 * W, lambda W: np.sum(W ** 2), shape=(2, 3))
+    check.check_gradient(lambda W: np.sum(W ** 2), lambda W: 2 * W, shape=(2, 3))
 
 
 def test_check_gradient_wrong_submissions():
-    message = _fails(check.check_gradient, lambda t: -grad(t), f, shape=(3,))
+    message = _fails(check.check_gradient, f, lambda t: -grad(t), shape=(3,))
     assert "is wrong at point 1 of 5" in message and "sign is flipped" in message
     assert "at theta = [" in message and "(finite differences)" in message
 
     def half(theta):
         return grad(theta) / 2
-    assert "0.5 × the expected" in _fails(check.check_gradient, half, f, shape=(3,))
+    assert "0.5 × the expected" in _fails(check.check_gradient, f, half, shape=(3,))
 
     def column(theta):
         return grad(theta)[:, None]
-    assert "got shape (3, 1)" in _fails(check.check_gradient, column, f, shape=(3,))
+    assert "got shape (3, 1)" in _fails(check.check_gradient, f, column, shape=(3,))
 
     def broken(theta):
         return grad(theta) / undefined  # noqa: F821
     with pytest.raises(AssertionError, match="broken raised NameError") as info:
-        check.check_gradient(broken, f, shape=(3,))
+        check.check_gradient(f, broken, shape=(3,))
     assert isinstance(info.value.__cause__, NameError)               # the reader's traceback is kept
 
     def nan(theta):
         return grad(theta) * np.nan
-    assert "non-finite" in _fails(check.check_gradient, nan, f, shape=(3,))
+    assert "non-finite" in _fails(check.check_gradient, f, nan, shape=(3,))
 
 
 def test_check_gradient_finds_a_bug_away_from_the_first_point():
@@ -107,15 +107,15 @@ def test_check_gradient_finds_a_bug_away_from_the_first_point():
         g[0] = abs(g[0])
         return g
     points = [[1.0, 1.0, 0.0], [2.0, 0.5, 1.0], [-3.0, 0.0, 0.0]]
-    message = _fails(check.check_gradient, only_right_for_positive_x, f, points=points)
+    message = _fails(check.check_gradient, f, only_right_for_positive_x, points=points)
     assert "point 3 of 3" in message and "theta = [-3, 0, 0]" in message
 
 
 def test_check_gradient_validation():
     with pytest.raises(ValueError, match="n_points .* got 0"):
-        check.check_gradient(grad, f, shape=(3,), n_points=0)
+        check.check_gradient(f, grad, shape=(3,), n_points=0)
     with pytest.raises(ValueError, match="scale .* got -1"):
-        check.check_gradient(grad, f, shape=(3,), scale=-1)
+        check.check_gradient(f, grad, shape=(3,), scale=-1)
 
 
 # --------------------------------------------------------------------------- check_update
@@ -312,7 +312,8 @@ def test_check_schedule_wrong_submissions():
 
     def no_return(epoch):
         0.1 * 0.9 ** epoch
-    assert "wrong at epoch 0" in _fails(check.check_schedule, no_return, exponential)
+    message = _fails(check.check_schedule, no_return, exponential)
+    assert "no_return returned None" in message and "forgot to `return`" in message
 
     def crashes_late(epoch):
         return [0.1, 0.09][epoch]
@@ -440,9 +441,57 @@ def test_argument_types():
     with pytest.raises(TypeError, match="seed must be an integer >= 0 .* got None"):
         check.check_optimizer_step(reader_adam, ToyAdam(), seed=None)
     with pytest.raises(TypeError, match="n_points must be an integer"):
-        check.check_gradient(grad, f, shape=(3,), n_points=2.0)
+        check.check_gradient(f, grad, shape=(3,), n_points=2.0)
     with pytest.raises(TypeError, match="scale must be a real number"):
-        check.check_gradient(grad, f, shape=(3,), scale="1")
+        check.check_gradient(f, grad, shape=(3,), scale="1")
     with pytest.raises(TypeError, match="epochs must be an integer"):
         check.check_schedule(exponential, exponential, epochs=3.0)
     check.check_schedule(exponential, exponential, epochs=np.int64(3))      # NumPy integers are fine
+
+
+# --------------------------------------------------------------------------- new in the reader-first revision
+def test_starter_function_is_reported_as_not_implemented():
+    def my_grad(theta):
+        ...
+
+    with pytest.raises(check.NotImplementedYet, match="my_grad returned None: it is not implemented yet"):
+        check.check_gradient(f, my_grad, shape=(3,))
+
+    def raises_not_implemented(theta):
+        raise NotImplementedError
+
+    with pytest.raises(check.NotImplementedYet, match="not implemented yet"):
+        check.check_gradient(f, raises_not_implemented, shape=(3,))
+
+
+def test_check_gradient_notices_swapped_arguments():
+    message = _fails(check.check_gradient, grad, f, shape=(3,))
+    assert "look swapped" in message and "check_gradient(f, grad_fn)" in message
+
+
+def test_gradient_check_notices_swapped_arguments():
+    from gdlab import calculus
+    with pytest.raises(ValueError, match="look swapped"):
+        calculus.gradient_check(grad, f, np.array([1.0, 2.0, 3.0]))
+
+
+def test_check_equal(capsys):
+    check.check_equal("steps", 42, 42)
+    check.check_equal("flags", np.array([True, False]), [True, False])
+    check.check_equal("name", "adam", "adam")
+    assert capsys.readouterr().out.count("✓") == 3
+    assert "off by +1" in _fails(check.check_equal, "steps", 43, 42)
+    assert "wrong shape" in _fails(check.check_equal, "steps", [1, 2], [1, 2, 3])
+    assert "forget to `return`" in _fails(check.check_equal, "steps", None, 42)
+    assert "'sgd'" in _fails(check.check_equal, "name", "sgd", "adam")
+    _fails(check.check_equal, "steps", 42.5, 42)
+
+
+def test_check_between(capsys):
+    check.check_between("loss", 0.15, 0.1, 0.2)
+    assert "✓ loss = 0.15 is in [0.1, 0.2]." in capsys.readouterr().out
+    assert "above the target range" in _fails(check.check_between, "loss", 0.3, 0.1, 0.2)
+    assert "below the target range" in _fails(check.check_between, "loss", 0.0, 0.1, 0.2)
+    assert "non-finite" in _fails(check.check_between, "loss", float("nan"), 0.1, 0.2)
+    with pytest.raises(ValueError, match="low must be <= high"):
+        check.check_between("loss", 0.15, 0.2, 0.1)

@@ -39,11 +39,12 @@ def test_exponential_decay_equals_exponentiallr(lr0, gamma):
     np.testing.assert_allclose(S.exponential_decay(np.arange(n), lr0, gamma), expected, rtol=1e-12, atol=0)
 
 
-@pytest.mark.parametrize("lr0, decay", [(0.1, 0.01), (1.0, 1.0), (0.5, 0.0), (0.05, 0.37)])
-def test_inverse_time_decay_equals_lambdalr(lr0, decay):
+@pytest.mark.parametrize("lr0, tau", [(0.1, 100.0), (1.0, 1.0), (0.5, 1e300), (0.05, 2.7)])
+def test_inverse_time_decay_equals_lambdalr(lr0, tau):
     n = 300
-    expected = torch_lrs(lambda o: torch.optim.lr_scheduler.LambdaLR(o, lambda t: 1 / (1 + decay * t)), lr0, n)
-    np.testing.assert_allclose(S.inverse_time_decay(np.arange(n), lr0, decay), expected, rtol=1e-15, atol=0)
+    expected = torch_lrs(lambda o: torch.optim.lr_scheduler.LambdaLR(o, lambda t: 1 / (1 + t / tau)), lr0, n)
+    np.testing.assert_allclose(S.inverse_time_decay(np.arange(n), lr0, tau), expected, rtol=1e-15, atol=0)
+    assert S.inverse_time_decay(tau, lr0, tau=tau) == pytest.approx(lr0 / 2, rel=1e-15)
 
 
 @pytest.mark.parametrize("T_max, eta_min", [(1, 0.0), (2, 0.0), (7, 0.0), (10, 0.01), (50, 0.0), (100, 1e-3)])
@@ -87,7 +88,7 @@ def test_scalar_and_array_epochs_agree():
     fns = [
         lambda t: S.step_decay(t, 0.1, 3, 0.5),
         lambda t: S.exponential_decay(t, 0.1, 0.9),
-        lambda t: S.inverse_time_decay(t, 0.1, 0.2),
+        lambda t: S.inverse_time_decay(t, 0.1, 5.0),
         lambda t: S.cosine_annealing(t, 0.1, 10, 0.01),
         lambda t: S.cosine_warm_restarts(t, 0.1, 4, 2),
         lambda t: S.linear_warmup(t, 0.1, 0.1, 1.0, 5),
@@ -124,7 +125,8 @@ def test_closed_forms_by_hand():
         (lambda: S.exponential_decay(float("nan"), 0.1, 0.5), ValueError, r"epoch .* got nan"),
         (lambda: S.exponential_decay("3", 0.1, 0.5), TypeError, r"epoch .* got '3'"),
         (lambda: S.exponential_decay(True, 0.1, 0.5), TypeError, r"epoch .* got True"),
-        (lambda: S.inverse_time_decay(0, 0.1, -1.0), ValueError, r"decay .* got -1\.0"),
+        (lambda: S.inverse_time_decay(0, 0.1, -1.0), ValueError, r"tau .* got -1\.0"),
+        (lambda: S.inverse_time_decay(0, 0.1, 0.0), ValueError, r"tau .* got 0\.0"),
         (lambda: S.inverse_time_decay(0, float("inf"), 1.0), ValueError, r"lr0 .* got inf"),
         (lambda: S.inverse_time_decay(0, 10**400, 1.0), ValueError, r"lr0 .* too large for a float"),
         (lambda: S.cosine_annealing(0, 0.1, 0), ValueError, r"T_max must be an integer >= 1, got 0"),
@@ -284,7 +286,7 @@ LRS = torch.optim.lr_scheduler
     [
         (lambda o: LRS.StepLR(o, step_size=7, gamma=0.5), lambda t, lr0: S.step_decay(t, lr0, 7, 0.5)),
         (lambda o: LRS.ExponentialLR(o, gamma=0.93), lambda t, lr0: S.exponential_decay(t, lr0, 0.93)),
-        (lambda o: LRS.LambdaLR(o, lambda e: 1 / (1 + 0.2 * e)), lambda t, lr0: S.inverse_time_decay(t, lr0, 0.2)),
+        (lambda o: LRS.LambdaLR(o, lambda e: 1 / (1 + e / 5.0)), lambda t, lr0: S.inverse_time_decay(t, lr0, 5.0)),
         (lambda o: LRS.CosineAnnealingLR(o, T_max=15, eta_min=0.01),
          lambda t, lr0: S.cosine_annealing(t, lr0, 15, eta_min=0.01)),
         (lambda o: LRS.CosineAnnealingWarmRestarts(o, T_0=3, T_mult=2),

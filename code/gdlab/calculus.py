@@ -442,8 +442,12 @@ def gradient_check(
     atol = _check_positive_number("atol", atol, allow_zero=True)
     analytic = _as_float_array("the gradient returned by grad_fn", grad_fn(theta.copy()))
     if analytic.shape != theta.shape:
+        swapped = analytic.size == 1 and theta.size > 1 and np.shape(f(theta.copy())) == theta.shape
+        hint = (": the arguments look swapped; the order is gradient_check(f, grad_fn, theta)"
+                if swapped else "")
         raise ValueError(
-            f"grad_fn must return an array of the shape of theta {theta.shape}, got shape {analytic.shape}"
+            f"grad_fn must return an array of the shape of theta {theta.shape}, "
+            f"got shape {analytic.shape}{hint}"
         )
     numerical = numerical_gradient(f, theta, h)
     abs_err = np.abs(analytic - numerical)

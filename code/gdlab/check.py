@@ -9,7 +9,9 @@ off, input modified in place, a missing ``return``).
 ::
 
     check.check_close("gradient at A", my_answer, np.array([8.0, 7.0, 27.0]))
-    check.check_gradient(my_grad, f, shape=(3,))
+    check.check_equal("steps to 1e-6", my_count, 42)
+    check.check_between("final loss", my_loss, 0.1, 0.2)
+    check.check_gradient(f, my_grad, shape=(3,))
     check.check_update(my_momentum, reference_momentum, cases)
     check.check_optimizer_step(my_adam_step, optim.Adam(lr=0.1))
     check.check_schedule(my_cosine, reference_cosine, epochs=30)
@@ -28,7 +30,8 @@ import numpy as np
 
 from gdlab import _validate, calculus
 
-__all__ = ["check_close", "check_gradient", "check_update", "check_optimizer_step", "check_schedule"]
+__all__ = ["check_close", "check_equal", "check_between", "check_gradient", "check_update",
+           "check_optimizer_step", "check_schedule", "NotImplementedYet"]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -180,12 +183,31 @@ def _fail(title, lines, cause=None):
     raise AssertionError(message) from cause
 
 
+class NotImplementedYet(AssertionError):
+    """A reader's function is still the starter: its body is ``...`` (it returned None).
+
+    An ``AssertionError``, so a notebook run stops at the checker, as for a wrong answer.
+    """
+
+
+def _not_implemented(what, cause=None):
+    message = (f"✗ {what} returned None: it is not implemented yet, or it forgot to `return` "
+               "its result.\n  Replace the `...` in its body with your code and end it with "
+               "`return <result>`.")
+    raise NotImplementedYet(message) from cause
+
+
 def _call(fn, args, kwargs, what, where_lines):
-    """Call a reader's function; turn an exception into a friendly failure."""
+    """Call a reader's function; turn an exception or a starter's ``None`` into a friendly failure."""
     try:
-        return fn(*args, **kwargs)
+        result = fn(*args, **kwargs)
+    except NotImplementedError as err:
+        _not_implemented(what, cause=err)
     except Exception as err:  # the reader's bug, reported with the input that triggered it
         _fail(f"{what} raised {type(err).__name__}: {err}", where_lines, cause=err)
+    if result is None or result is Ellipsis:
+        _not_implemented(what)
+    return result
 
 
 def _leaves(x, label):
@@ -248,6 +270,134 @@ def _compare_structure(got, expected, label, rtol, atol, names=None):
 
 
 # --------------------------------------------------------------------------- checkers
+def check_equal(name, got, expected):
+    r"""Check a reader's answer for exact equality: an integer, a bool, a string or an array.
+
+    .. math::
+
+        g = e \quad (\text{entry by entry for arrays; same shape})
+
+    Use :func:`check_close` for floating-point results that may differ by rounding.
+
+    Parameters
+    ----------
+    name : str
+        What the value is (e.g. ``"number of steps"``).
+    got : object
+        The reader's answer.
+    expected : int, bool, str, tuple or array_like
+        The right answer.
+
+    Returns
+    -------
+    None
+        Prints ``✓ <name> is correct.`` on success.
+
+    Raises
+    ------
+    AssertionError
+        If ``got`` differs; the message shows both and, for integers, how far off.
+
+    Examples
+    --------
+    >>> check_equal("number of steps", 42, 42)
+    ✓ number of steps is correct.
+    >>> check_equal("number of steps", 41, 42)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    AssertionError: ✗ number of steps is not correct.
+      expected: 42
+      got:      41
+      hint: off by −1.
+
+    References
+    ----------
+    C. R. Harris et al., "Array programming with NumPy", Nature 585, 2020,
+    doi:10.1038/s41586-020-2649-2 (``numpy.array_equal``).
+    """
+    if got is None:
+        _fail(f"{name} is not correct.", ["got None: did the function forget to `return` its result?"])
+    if isinstance(expected, (str, bool, np.bool_)) or isinstance(got, str):
+        equal = type(got) is type(expected) and got == expected
+        if isinstance(expected, (bool, np.bool_)) and isinstance(got, (bool, np.bool_)):
+            equal = bool(got) == bool(expected)
+        if not equal:
+            _fail(f"{name} is not correct.", [f"expected: {expected!r}", f"got:      {got!r}"])
+    else:
+        try:
+            g, e = np.asarray(got), np.asarray(expected)
+        except (TypeError, ValueError):
+            _fail(f"{name} is not correct.", [f"expected: {_fmt(expected)}", f"got:      {got!r}"])
+        if g.shape != e.shape:
+            _fail(f"{name} is not correct.",
+                  [f"wrong shape: expected shape {e.shape}, got shape {g.shape}"])
+        if not np.array_equal(g, e):
+            lines = [f"expected: {_fmt(e)}", f"got:      {_fmt(g)}"]
+            if _is_integer(expected) and _is_integer(got):
+                hint = _integer_hint(g, e)
+                if hint:
+                    lines.append("hint: " + hint)
+            _fail(f"{name} is not correct.", lines)
+    print(f"✓ {name} is correct.")
+
+
+def check_between(name, got, low, high):
+    r"""Check that a measured number lands in a stated target range.
+
+    .. math::
+
+        \text{low} \le g \le \text{high}
+
+    For experiments whose exact result depends on choices left to the reader (a seed,
+    a step count): the exercise states the target ("expect about 25 %"), the checker
+    says whether the reader's number is in the range.
+
+    Parameters
+    ----------
+    name : str
+        What the number is (e.g. ``"final loss"``).
+    got : float
+        The reader's number.
+    low, high : float
+        The target range, ``low <= high``.
+
+    Returns
+    -------
+    None
+        Prints ``✓ <name> = <got> is in [low, high].``
+
+    Raises
+    ------
+    AssertionError
+        If ``got`` is not a finite number in the range.
+    ValueError
+        If ``low > high``.
+
+    Examples
+    --------
+    >>> check_between("share of rare features", 0.24, 0.2, 0.3)
+    ✓ share of rare features = 0.24 is in [0.2, 0.3].
+
+    References
+    ----------
+    C. R. Harris et al., "Array programming with NumPy", Nature 585, 2020,
+    doi:10.1038/s41586-020-2649-2.
+    """
+    low = _validate.real("low", low)
+    high = _validate.real("high", high)
+    if low > high:
+        raise ValueError(f"low must be <= high, got low={low} > high={high}")
+    lines = _kind_problem(got, float(low))
+    if lines:
+        _fail(f"{name} is not a number in [{low:g}, {high:g}].", lines)
+    value = float(_as_array(got))
+    if not low <= value <= high:
+        side = "below" if value < low else "above"
+        _fail(f"{name} = {value:.4g} is {side} the target range [{low:g}, {high:g}].",
+              ["re-read the exercise's set-up (number of steps, learning rate, seed) and try again"])
+    print(f"✓ {name} = {value:.4g} is in [{low:g}, {high:g}].")
+
+
 def check_close(name, got, expected, rtol=1e-6, atol=1e-8):
     r"""Check a reader's number or array against the expected value.
 
@@ -301,7 +451,7 @@ def check_close(name, got, expected, rtol=1e-6, atol=1e-8):
     print(f"✓ {name} is correct.")
 
 
-def check_gradient(reader_grad, f, points=None, shape=(2,), n_points=5, seed=0, scale=1.0,
+def check_gradient(f, reader_grad, points=None, shape=(2,), n_points=5, seed=0, scale=1.0,
                    h=1e-6, rtol=1e-5, atol=1e-6):
     r"""Check a reader's gradient function against central finite differences at random points.
 
@@ -316,10 +466,12 @@ def check_gradient(reader_grad, f, points=None, shape=(2,), n_points=5, seed=0, 
 
     Parameters
     ----------
-    reader_grad : callable
-        ``reader_grad(theta) -> array`` of the shape of ``theta`` (gets a copy of ``theta``).
     f : callable
         ``f(theta) -> float``, the function whose gradient is wanted.
+    reader_grad : callable
+        ``reader_grad(theta) -> array`` of the shape of ``theta`` (gets a copy of ``theta``).
+        The order ``(f, grad)`` is that of :func:`gdlab.calculus.gradient_check`; swapped
+        arguments are recognised and reported.
     points : iterable of array_like, optional
         Points to check at; default: ``n_points`` random points of shape ``shape``.
     shape : tuple of int
@@ -354,11 +506,11 @@ def check_gradient(reader_grad, f, points=None, shape=(2,), n_points=5, seed=0, 
     >>> f = lambda p: p[0] ** 2 + 3 * p[0] * p[1] + p[1] ** 2
     >>> def my_grad(p):
     ...     return np.array([2 * p[0] + 3 * p[1], 3 * p[0] + 2 * p[1]])
-    >>> check_gradient(my_grad, f)
+    >>> check_gradient(f, my_grad)
     ✓ my_grad matches the finite-difference gradient at 5 random points.
     >>> def half_grad(p):
     ...     return np.array([p[0] + 1.5 * p[1], 1.5 * p[0] + p[1]])
-    >>> check_gradient(half_grad, f)  # doctest: +ELLIPSIS
+    >>> check_gradient(f, half_grad)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     AssertionError: ✗ half_grad is wrong at point 1 of 5.
@@ -380,6 +532,10 @@ def check_gradient(reader_grad, f, points=None, shape=(2,), n_points=5, seed=0, 
     else:
         points = [np.asarray(p, dtype=float) for p in points]
         kind = "points"
+    if not callable(f) or not callable(reader_grad):
+        raise TypeError("check_gradient(f, grad_fn, ...) needs two functions, got "
+                        f"{type(f).__name__} and {type(reader_grad).__name__}")
+    _refuse_swapped_gradient_arguments(f, reader_grad, points[0])
     name = _name(reader_grad)
     for k, theta in enumerate(points, start=1):
         where = [f"at theta = {_fmt(theta)}"]
@@ -391,6 +547,19 @@ def check_gradient(reader_grad, f, points=None, shape=(2,), n_points=5, seed=0, 
                      for line in lines]
             _fail(f"{name} is wrong at point {k} of {len(points)}.", where + lines)
     print(f"✓ {name} matches the finite-difference gradient at {len(points)} {kind}.")
+
+
+def _refuse_swapped_gradient_arguments(f, grad_fn, theta):
+    """Fail with a clear message when ``f`` returns a gradient and ``grad_fn`` a number."""
+    try:
+        f_value = np.asarray(f(np.array(theta, dtype=float)))
+        g_value = np.asarray(grad_fn(np.array(theta, dtype=float)))
+    except Exception:  # the call itself is checked, with a friendly message, below
+        return
+    theta_shape = np.shape(theta)
+    if (f_value.shape == theta_shape and f_value.size > 1 and g_value.size == 1):
+        _fail("the arguments look swapped: the first returns an array, the second a number.",
+              ["call check_gradient(f, grad_fn): the function first, then your gradient"])
 
 
 def check_update(reader_update, reference_update, cases, rtol=1e-7, atol=1e-10, name=None,

@@ -17,7 +17,7 @@ integers.
 
 * :func:`step_decay`: :math:`\eta_t = \eta_0 \gamma^{\lfloor t / s \rfloor}` (torch ``StepLR``);
 * :func:`exponential_decay`: :math:`\eta_t = \eta_0 \gamma^t` (``ExponentialLR``);
-* :func:`inverse_time_decay`: :math:`\eta_t = \eta_0 / (1 + d\, t)` (``LambdaLR`` with
+* :func:`inverse_time_decay`: :math:`\eta_t = \eta_0 / (1 + t/\tau)` (``LambdaLR`` with
   ``lambda t: 1 / (1 + d * t)``; torch has no dedicated class);
 * :func:`cosine_annealing`: :math:`\eta_t = \eta_{\min} + \tfrac12 (\eta_0 - \eta_{\min})
   (1 + \cos(\pi t / T_{\max}))` (``CosineAnnealingLR``);
@@ -202,20 +202,19 @@ def exponential_decay(epoch, lr0: float, gamma: float):
     return _result(lr0 * gamma**t, scalar)
 
 
-def inverse_time_decay(epoch, lr0: float, decay: float):
-    r"""Inverse-time ("1/t") decay.
+def inverse_time_decay(epoch, lr0: float, tau: float):
+    r"""Inverse-time ("1/t") decay with time constant :math:`\tau`.
 
     .. math::
 
-        \eta_t = \frac{\eta_0}{1 + d\, t}
+        \eta_t = \frac{\eta_0}{1 + t/\tau}
 
-    For large :math:`t` this behaves like :math:`c/t`, which satisfies the
-    Robbins-Monro conditions :math:`\sum_t \eta_t = \infty`,
+    The rate halves after :math:`\tau` epochs and then falls like :math:`\eta_0\tau/t`,
+    which satisfies the Robbins-Monro conditions :math:`\sum_t \eta_t = \infty`,
     :math:`\sum_t \eta_t^2 < \infty`; the "search then converge" schedules of
-    Darken, Chang & Moody (1992) are of this form, with
-    :math:`1/d` the search time. torch has no dedicated scheduler for it: it
-    equals ``torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: 1 / (1 +
-    decay * t))``.
+    Darken, Chang & Moody (1992) are of this form, with :math:`\tau` the search
+    time. torch has no dedicated scheduler for it: it equals
+    ``torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: 1 / (1 + t / tau))``.
 
     Parameters
     ----------
@@ -223,8 +222,8 @@ def inverse_time_decay(epoch, lr0: float, decay: float):
         Number :math:`t \ge 0` of completed epochs.
     lr0 : float
         Initial learning rate :math:`\eta_0 \ge 0`.
-    decay : float
-        Decay rate :math:`d \ge 0` (0: constant learning rate).
+    tau : float
+        Time constant :math:`\tau > 0`, in epochs.
 
     Returns
     -------
@@ -236,7 +235,7 @@ def inverse_time_decay(epoch, lr0: float, decay: float):
     TypeError
         If an argument is not a real number.
     ValueError
-        If ``epoch < 0``, ``lr0 < 0`` or ``decay < 0``.
+        If ``epoch < 0``, ``lr0 < 0`` or ``tau <= 0``.
 
     References
     ----------
@@ -248,14 +247,16 @@ def inverse_time_decay(epoch, lr0: float, decay: float):
 
     Examples
     --------
-    >>> [inverse_time_decay(t, lr0=1.0, decay=1.0) for t in range(4)]
+    >>> [inverse_time_decay(t, lr0=1.0, tau=1.0) for t in range(4)]
     [1.0, 0.5, 0.3333333333333333, 0.25]
+    >>> inverse_time_decay(10, lr0=0.1, tau=10)
+    0.05
     """
     t, scalar = _epochs(epoch)
     lr0 = _number("lr0", lr0, low=0)
-    decay = _number("decay", decay, low=0)
-    # written as lr0 * (1 / (1 + d t)), the order of operations of LambdaLR
-    return _result(lr0 * (1.0 / (1.0 + decay * t)), scalar)
+    tau = _number("tau", tau, low=0, low_open=True)
+    # written as lr0 * (1 / (1 + t / tau)), the order of operations of LambdaLR
+    return _result(lr0 * (1.0 / (1.0 + t / tau)), scalar)
 
 
 def cosine_annealing(epoch, lr0: float, T_max: int, eta_min: float = 0.0):
