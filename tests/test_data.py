@@ -372,3 +372,14 @@ def test_nothing_downloads_with_sockets_blocked(tmp_path, monkeypatch):
     data.write_idx(tmp_path / "t10k-labels-idx1-ubyte", np.array([1, 7], np.uint8))
     X, y = data.load_mnist(tmp_path, kind="test")
     assert X.shape == (2, 784) and y.tolist() == [1, 7]
+
+
+def test_results_are_named_tuples():
+    problem = data.linear_regression(n_samples=10, seed=3)
+    X, y, w = problem
+    assert problem.X is X and problem.y is y and problem.w_true is w
+    assert data.logistic_classification(n_samples=10, seed=3)._fields == ("X", "y", "w_true")
+    sparse = data.sparse_features(n_samples=10, n_features=4, seed=3)
+    assert sparse._fields == ("X", "y", "w_true", "frequencies") and sparse.frequencies.shape == (4,)
+    curve = data.noisy_polynomial(n_samples=5, seed=3)
+    assert curve._fields == ("x", "y") and np.all(np.diff(curve.x) >= 0)

@@ -28,6 +28,11 @@ from gdlab import _validate
 
 __all__ = [
     "Split",
+    "Regression",
+    "SparseRegression",
+    "Curve",
+    "Loaders",
+    "Mnist",
     "linear_regression",
     "logistic_classification",
     "sparse_features",
@@ -41,6 +46,41 @@ __all__ = [
     "write_idx",
     "load_mnist",
 ]
+
+
+# --------------------------------------------------------------------------- results
+class Regression(NamedTuple):
+    """A synthetic problem: inputs ``X`` (n, d), targets ``y`` (n,), true weights ``w_true`` (d,)."""
+    X: np.ndarray
+    y: np.ndarray
+    w_true: np.ndarray
+
+
+class SparseRegression(NamedTuple):
+    """:func:`sparse_features`: ``X``, ``y``, ``w_true`` and each feature's frequency ``p_j``."""
+    X: np.ndarray
+    y: np.ndarray
+    w_true: np.ndarray
+    frequencies: np.ndarray
+
+
+class Curve(NamedTuple):
+    """:func:`noisy_polynomial`: sorted inputs ``x`` (n,) and noisy targets ``y`` (n,)."""
+    x: np.ndarray
+    y: np.ndarray
+
+
+class Loaders(NamedTuple):
+    """:func:`digits_loaders`: the train, validation and test ``DataLoader`` (None when empty)."""
+    train: object
+    val: object
+    test: object
+
+
+class Mnist(NamedTuple):
+    """:func:`load_mnist`: images ``X`` (n, rows * cols) and labels ``y`` (n,)."""
+    X: np.ndarray
+    y: np.ndarray
 
 
 # --------------------------------------------------------------------------- validation
@@ -93,6 +133,8 @@ def linear_regression(n_samples=200, n_features=2, noise=0.1, seed=0, bias=False
 
     Returns
     -------
+    Regression
+        Named tuple ``(X, y, w_true)``:
     X : ndarray, shape (n_samples, n_features + bias), float64
     y : ndarray, shape (n_samples,), float64
     w_true : ndarray, shape (n_features + bias,), float64
@@ -122,7 +164,7 @@ def linear_regression(n_samples=200, n_features=2, noise=0.1, seed=0, bias=False
     rng, X = _gaussian_inputs(n_samples, n_features, seed, bias)
     w_true = rng.standard_normal(X.shape[1])
     y = X @ w_true + noise * rng.standard_normal(n_samples)
-    return X, y, w_true
+    return Regression(X, y, w_true)
 
 
 def logistic_classification(n_samples=200, n_features=2, seed=0, bias=False, scale=3.0):
@@ -148,6 +190,8 @@ def logistic_classification(n_samples=200, n_features=2, seed=0, bias=False, sca
 
     Returns
     -------
+    Regression
+        Named tuple ``(X, y, w_true)``:
     X : ndarray, shape (n_samples, n_features + bias), float64
     y : ndarray, shape (n_samples,), float64 with values in {0.0, 1.0}
     w_true : ndarray, shape (n_features + bias,), float64
@@ -180,7 +224,7 @@ def logistic_classification(n_samples=200, n_features=2, seed=0, bias=False, sca
     w_true = scale * u / np.linalg.norm(u)
     p = 1.0 / (1.0 + np.exp(-(X @ w_true)))
     y = (rng.random(n_samples) < p).astype(np.float64)
-    return X, y, w_true
+    return Regression(X, y, w_true)
 
 
 def sparse_features(n_samples=1000, n_features=20, seed=0, noise=0.1,
@@ -210,6 +254,8 @@ def sparse_features(n_samples=1000, n_features=20, seed=0, noise=0.1,
 
     Returns
     -------
+    SparseRegression
+        Named tuple ``(X, y, w_true, frequencies)``:
     X : ndarray, shape (n_samples, n_features), float64 of 0s and 1s
     y : ndarray, shape (n_samples,), float64
     w_true : ndarray, shape (n_features,), float64
@@ -253,7 +299,7 @@ def sparse_features(n_samples=1000, n_features=20, seed=0, noise=0.1,
     X = (rng.random((n_samples, n_features)) < frequencies).astype(np.float64)
     w_true = rng.standard_normal(n_features)
     y = X @ w_true + noise * rng.standard_normal(n_samples)
-    return X, y, w_true, frequencies
+    return SparseRegression(X, y, w_true, frequencies)
 
 
 def true_curve(x):
@@ -307,6 +353,8 @@ def noisy_polynomial(n_samples=20, noise=0.1, seed=0, x_range=(0.0, 1.0), functi
 
     Returns
     -------
+    Curve
+        Named tuple ``(x, y)``:
     x : ndarray, shape (n_samples,), float64, sorted increasingly
     y : ndarray, shape (n_samples,), float64
 
@@ -345,7 +393,7 @@ def noisy_polynomial(n_samples=20, noise=0.1, seed=0, x_range=(0.0, 1.0), functi
     rng = np.random.default_rng(seed)
     x = np.sort(rng.uniform(a, b, n_samples))
     y = np.asarray(function(x), dtype=np.float64) + noise * rng.standard_normal(n_samples)
-    return x, y
+    return Curve(x, y)
 
 
 # --------------------------------------------------------------------------- digits
@@ -624,8 +672,8 @@ def digits_loaders(batch_size=64, seed=0, val_fraction=0.15, test_fraction=0.15)
 
     Returns
     -------
-    (train_loader, val_loader, test_loader)
-        ``val_loader`` / ``test_loader`` is ``None`` when its fraction is 0. Batches are
+    Loaders
+        Named tuple ``(train, val, test)`` of DataLoaders; ``val`` / ``test`` / ``test_loader`` is ``None`` when its fraction is 0. Batches are
         ``(x, y)`` with ``x`` float32 of shape (B, 64) and ``y`` int64 of shape (B,).
 
     Raises
@@ -656,7 +704,7 @@ def digits_loaders(batch_size=64, seed=0, val_fraction=0.15, test_fraction=0.15)
     train = make_loader(s.X_train, s.y_train, batch_size, shuffle=True, seed=seed)
     val = make_loader(s.X_val, s.y_val, batch_size) if len(s.y_val) else None
     test = make_loader(s.X_test, s.y_test, batch_size) if len(s.y_test) else None
-    return train, val, test
+    return Loaders(train, val, test)
 
 
 # --------------------------------------------------------------------------- IDX (MNIST)
@@ -809,6 +857,8 @@ def load_mnist(directory, kind="train"):
 
     Returns
     -------
+    Mnist
+        Named tuple ``(X, y)``:
     X : ndarray, shape (n, rows * cols), float32 in [0, 1]
     y : ndarray, shape (n,), int64
 
@@ -852,4 +902,4 @@ def load_mnist(directory, kind="train"):
         raise ValueError(f"expected images of shape (n, rows, cols) and labels of shape (n,), "
                          f"got {images.shape} and {labels.shape}")
     X = images.reshape(len(images), -1).astype(np.float32) / 255.0
-    return X, labels.astype(np.int64)
+    return Mnist(X, labels.astype(np.int64))
