@@ -1,5 +1,7 @@
 """Execution time of every chapter notebook in a fresh kernel, slowest first (`make timings`).
 
+`python tests/timings.py "03_*.ipynb"` times only the notebooks matching the pattern.
+
 A benchmark, not a test: the budget is 20 s per notebook on a 2-core CPU; notebooks over it are flagged and the
 script exits with status 1 so that the number cannot be missed.
 """
@@ -26,7 +28,11 @@ def execute(path: Path) -> float:
 
 
 def main() -> int:
-    notebooks = sorted(p for p in (ROOT / "chapters").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    pattern = sys.argv[1] if len(sys.argv) > 1 else "*.ipynb"
+    notebooks = sorted(p for p in (ROOT / "chapters").rglob(pattern) if ".ipynb_checkpoints" not in p.parts)
+    if not notebooks:
+        print(f"no notebook under chapters/ matches {pattern!r}")
+        return 1
     timings = [(execute(path), path.relative_to(ROOT).as_posix()) for path in notebooks]
     width = max(len(name) for _, name in timings)
     for seconds, name in sorted(timings, reverse=True):
