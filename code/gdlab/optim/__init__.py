@@ -97,7 +97,7 @@ from gdlab.optim.paper import (
     AdamW, AMSGrad, AMSGradState, GDState, Momentum, MomentumState, Nadam, NAG, RMSprop,
     RMSpropState,
 )
-from gdlab.optim.runner import DivergenceError, run
+from gdlab.optim.runner import DivergenceError, MinibatchRun, Runs, run, run_many, run_minibatch
 from gdlab.optim.torch_forms import (
     TorchAdadelta, TorchAdadeltaState, TorchAdagrad, TorchAdagradState, TorchAdam, TorchAdamax,
     TorchAdamaxState, TorchAdamState, TorchAdamW, TorchNAdam, TorchNAdamState, TorchRMSprop,
@@ -117,7 +117,7 @@ __all__ = [
     "TorchAdadeltaState", "TorchRMSpropState", "TorchAdamState", "TorchNAdamState",
     "TorchAdamaxState",
     # functions
-    "run", "like_torch", "as_torch_optimizer", "DivergenceError", "TorchAdapter",
+    "run", "run_many", "run_minibatch", "Runs", "MinibatchRun", "like_torch", "as_torch_optimizer", "DivergenceError", "TorchAdapter",
 ]
 
 # The public names belong to the package: messages, tracebacks and the documentation say
