@@ -301,3 +301,23 @@ print(json.dumps({"changed": changed, "pyplot": "matplotlib.pyplot" in sys.modul
     expected = {"gdlab", "gdlab._validate"} | {f"gdlab.{m}" for m in (
         "calculus", "check", "data", "losses", "optim", "plots", "schedules", "surfaces", "train")}
     assert expected <= set(result["modules"])
+
+
+def test_contour_styles_per_path():
+    from gdlab.surfaces import SURFACES
+    bowl = SURFACES["quadratic"]
+    paths = {"GD": np.array([bowl.start, [0.5, 0.5]]), "SGD": np.array([bowl.start, [0.2, 0.1]])}
+    ax = plots.contour(bowl, paths=paths, styles={"SGD": {"color": "black", "ls": ":"}})
+    gd, sgd = ax.lines[:2]
+    assert sgd.get_color() == "black" and sgd.get_linestyle() == ":"
+    assert gd.get_linestyle() == "-" and gd.get_color() != "black"
+    ax2 = plots.contour(bowl, paths=list(paths.values()), styles=[{"marker": "x"}, {"marker": "+"}])
+    assert [line.get_marker() for line in ax2.lines[:2]] == ["x", "+"]
+    assert ax2.lines[0].get_linestyle() != ax2.lines[1].get_linestyle()   # apart in grey scale too
+    with pytest.raises(ValueError, match="unknown path"):
+        plots.contour(bowl, paths=paths, styles={"Adam": {}})
+    with pytest.raises(ValueError, match="got 1 styles for 2 paths"):
+        plots.contour(bowl, paths=paths, styles=[{}])
+    with pytest.raises(TypeError, match="must be a dict"):
+        plots.contour(bowl, paths=paths, styles={"GD": "red"})
+    plt.close("all")

@@ -128,6 +128,31 @@ def _as_paths(paths, labels) -> list[tuple[str, np.ndarray]]:
     return out
 
 
+_LINE_STYLES = ("-", "--", "-.", ":")
+_MARKERS = ("o", "s", "^", "D", "v", "P")
+
+
+def _path_styles(styles, items) -> list[dict]:
+    """One dict of ``ax.plot`` keywords per path, from a dict by label or a list."""
+    if styles is None:
+        return [{} for _ in items]
+    labels = [label for label, _ in items]
+    if isinstance(styles, Mapping):
+        unknown = [k for k in styles if str(k) not in labels]
+        if unknown:
+            raise ValueError(f"styles names unknown path(s) {unknown}; the paths are {labels}")
+        chosen = [styles.get(label, {}) for label in labels]
+    else:
+        chosen = list(styles)
+        if len(chosen) != len(items):
+            raise ValueError(f"got {len(chosen)} styles for {len(items)} paths")
+    for label, style in zip(labels, chosen):
+        if not isinstance(style, Mapping):
+            raise TypeError(f"the style of path {label!r} must be a dict of plot keywords, "
+                            f"got {style!r}")
+    return [dict(style) for style in chosen]
+
+
 def _levels(surface, F: np.ndarray, n_levels: int) -> np.ndarray:
     """Contour levels: log-spaced above the minimum value if ``surface.log_levels``, else linear."""
     if not getattr(surface, "log_levels", False):
@@ -215,6 +240,7 @@ def contour(
     title: str | None = None,
     cmap: str = "viridis",
     aspect: str | float = "equal",
+    styles=None,
 ):
     r"""Contour plot of a 2-D surface, optionally with optimizer paths.
 
@@ -259,6 +285,11 @@ def contour(
         Colormap of the contour lines.
     aspect : "equal", "auto" or float, default "equal"
         Aspect ratio of the axes ("equal" shows true shapes of level sets).
+    styles : dict {label: dict} or list of dict, optional
+        Keyword arguments of ``ax.plot`` for each path (``color``, ``ls``, ``marker``,
+        ``linewidth``, ...), by label or in the order of ``paths``; they override the
+        defaults. By default path ``i`` gets colour ``C{i}``, and line style and marker
+        cycle too, so that paths stay apart in grey-scale print.
 
     Returns
     -------
@@ -271,7 +302,8 @@ def contour(
         If ``surface`` is not a Surface.
     ValueError
         If the surface is not 2-D, a path does not have shape ``(k, 2)`` or
-        does not start at a finite point, or the labels do not match the paths.
+        does not start at a finite point, the labels do not match the paths, or
+        ``styles`` names an unknown path or has the wrong length.
 
     Examples
     --------
@@ -316,9 +348,12 @@ def contour(
         ax.contour(X, Y, F, levels=levels, colors=colors, linewidths=0.9, alpha=0.8, zorder=1)
 
     show_dots = (max((len(p) for _, p in items), default=0) <= 100) if markers is None else markers
-    for i, (label, p) in enumerate(items):
-        ax.plot(p[:, 0], p[:, 1], "-", marker="o" if show_dots else None, markersize=2.5,
-                linewidth=1.6, color=f"C{i % 10}", label=label, zorder=3)
+    for i, ((label, p), style) in enumerate(zip(items, _path_styles(styles, items))):
+        kwargs = {"ls": _LINE_STYLES[i % len(_LINE_STYLES)],
+                  "marker": _MARKERS[i % len(_MARKERS)] if show_dots else None,
+                  "markersize": 2.5, "linewidth": 1.6, "color": f"C{i % 10}", "zorder": 3}
+        kwargs.update(style)
+        ax.plot(p[:, 0], p[:, 1], label=label, **kwargs)
 
     if show_start:
         starts = [p[0] for _, p in items] if items else ([surface.start] if surface.start is not None else [])
