@@ -321,3 +321,37 @@ def test_contour_styles_per_path():
     with pytest.raises(TypeError, match="must be a dict"):
         plots.contour(bowl, paths=paths, styles={"GD": "red"})
     plt.close("all")
+
+
+def test_parameter_player_has_one_offline_frame_per_value():
+    values = np.linspace(0.0, 0.9, 7)
+    seen = []
+
+    def draw(fig, gamma):
+        seen.append(gamma)
+        left, right = fig.subplots(1, 2)
+        t = np.arange(20)
+        left.plot(t, gamma ** t, label="decay")
+        right.plot(np.cos(t), np.sin(t) * gamma)
+        left.set_title(f"γ = {gamma:.2f}")
+
+    html = plots.parameter_player(draw, values, dpi=30).data
+    assert seen == pytest.approx(list(values))
+    assert html.count("data:image/jpeg;base64") == 7
+    assert not re.search(r"https?://", html) and 'alt="animation' in html
+    frames = [chunk[:3000] for chunk in html.split("data:image/jpeg;base64,")[1:]]
+    assert len(set(frames)) == 7                       # every value drew a different picture
+
+
+def test_parameter_player_bad_arguments():
+    draw = lambda fig, v: fig.subplots().plot([0, 1], [0, v])  # noqa: E731
+    with pytest.raises(ValueError, match="2 to 40 parameter values"):
+        plots.parameter_player(draw, np.linspace(0, 1, 41))
+    with pytest.raises(ValueError, match="2 to 40 parameter values"):
+        plots.parameter_player(draw, [0.5])
+    with pytest.raises(ValueError, match="finite"):
+        plots.parameter_player(draw, [0.5, np.nan])
+    with pytest.raises(TypeError, match="draw_frame must be callable"):
+        plots.parameter_player("draw", [0.1, 0.2])
+    with pytest.raises(ValueError, match="max_bytes"):
+        plots.parameter_player(draw, [0.1, 0.2], max_bytes=10)

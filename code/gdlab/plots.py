@@ -40,6 +40,7 @@ __all__ = [
     "animate_paths",
     "contour",
     "loss_curves",
+    "parameter_player",
     "style",
     "surface3d",
 ]
@@ -687,8 +688,6 @@ def animate_paths(
     .. [1] J. D. Hunter, "Matplotlib: A 2D graphics environment", Computing in Science & Engineering 9(3),
        90-95, 2007. doi:10.1109/MCSE.2007.55
     """
-    from IPython.display import HTML
-    from matplotlib.animation import HTMLWriter
     from matplotlib.figure import Figure
 
     _check_surface(surface)
@@ -716,24 +715,36 @@ def animate_paths(
     counter = ax.text(0.02, 0.02, "", transform=ax.transAxes, fontsize=10,
                       bbox=dict(facecolor="white", alpha=0.8, edgecolor="none"))
 
+    def draw(k):
+        for (_, p), line, head in zip(items, lines, heads):
+            j = min(k, len(p) - 1)
+            line.set_data(p[: j + 1, 0], p[: j + 1, 1])
+            head.set_data([p[j, 0]], [p[j, 1]])
+        counter.set_text(f"step {k}")
+
+    title = getattr(surface, "title", surface.name)
+    alt = f"animation of {len(items)} optimizer path(s) on the {title} surface"
+    return _offline_player(fig, draw, frames, interval, dpi, quality, alt, max_bytes)
+
+
+def _offline_player(fig, draw, frames, interval, dpi, quality, alt, max_bytes):
+    """matplotlib's HTML player with JPEG frames ``draw(frame)``, made to work offline."""
+    from IPython.display import HTML
+    from matplotlib.animation import HTMLWriter
+
     writer = HTMLWriter(fps=1000.0 / interval, embed_frames=True, default_mode="loop")
     writer.frame_format = "jpeg"
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "animation.html"
         with writer.saving(fig, str(out), dpi):
-            for k in frames:
-                for (_, p), line, head in zip(items, lines, heads):
-                    j = min(k, len(p) - 1)
-                    line.set_data(p[: j + 1, 0], p[: j + 1, 1])
-                    head.set_data([p[j, 0]], [p[j, 1]])
-                counter.set_text(f"step {k}")
+            for frame in frames:
+                draw(frame)
                 writer.grab_frame(pil_kwargs={"quality": quality})
         html = out.read_text()
 
     html = re.sub(r"<link[^>]*font-awesome[^>]*>", "", html)
     html = re.sub(r'<i class="(fa [^"]*)"></i>', lambda m: _ICONS.get(m.group(1), "&bull;"), html)
-    title = getattr(surface, "title", surface.name)
-    alt = f"animation of {len(items)} optimizer path(s) on the {title} surface".replace('"', "'")
+    alt = str(alt).replace('"', "'")
     html = html.replace('<img id="_anim_img', f'<img alt="{alt}" id="_anim_img', 1)
     # the text symbols are wider than the icons: let the buttons grow
     html = html.replace("</style>", ".anim-buttons button {\n    width: auto;\n    min-width: 36px;\n    padding: 0 4px;\n}\n</style>", 1)
@@ -749,3 +760,97 @@ def animate_paths(
             "lower max_frames, dpi or quality"
         )
     return HTML(html)
+
+
+def parameter_player(
+    draw_frame,
+    values,
+    *,
+    figsize=(8.0, 3.6),
+    interval: int = 400,
+    dpi: int = 80,
+    quality: int = 75,
+    alt: str = "animation: one frame per parameter value",
+    max_bytes: int = 3_000_000,
+):
+    r"""A player whose frames are values of a parameter: a slider for a page with no kernel.
+
+    Frame :math:`j` is what ``draw_frame(fig, values[j])`` draws, for
+    :math:`j = 0, \dots, F - 1` with :math:`F \le 40`. The player is matplotlib's
+    HTML player made to work offline (as in :func:`animate_paths`), so a reader of
+    the static web site can drag its slider through, say, momentum coefficients
+    :math:`\gamma`; in Jupyter, call the drawing function with any other value.
+
+    Parameters
+    ----------
+    draw_frame : callable
+        ``draw_frame(fig, value)`` draws one frame on the figure ``fig`` (a
+        :class:`matplotlib.figure.Figure`, cleared before every call): it adds its own
+        axes (``fig.subplots(1, 2)``) and should show the value in a title.
+    values : sequence of numbers
+        The parameter values, one frame each; 2 to 40 of them.
+    figsize : (float, float), default (8.0, 3.6)
+    interval : int, default 400
+        Milliseconds between frames when playing.
+    dpi : int, default 80
+    quality : int, default 75
+        JPEG quality, 1..95.
+    alt : str
+        Alternative text of the player's image.
+    max_bytes : int, default 3_000_000
+        Raise instead of returning an HTML larger than this.
+
+    Returns
+    -------
+    IPython.display.HTML
+        Display it as the last expression of a cell.
+
+    Raises
+    ------
+    ValueError
+        Fewer than 2 or more than 40 values, a value that is not finite, an option
+        out of range, or a result larger than ``max_bytes``.
+    TypeError
+        If ``draw_frame`` is not callable.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> def draw(fig, gamma):
+    ...     ax = fig.subplots()
+    ...     t = np.arange(30)
+    ...     ax.plot(t, gamma ** t)
+    ...     ax.set_title(f"gamma = {gamma:.2f}")
+    >>> html = parameter_player(draw, [0.5, 0.7, 0.9], dpi=30)
+    >>> html.data.count("data:image/jpeg;base64"), "http" in html.data
+    (3, False)
+
+    References
+    ----------
+    .. [1] J. D. Hunter, "Matplotlib: A 2D graphics environment", Computing in Science & Engineering 9(3),
+       90-95, 2007. doi:10.1109/MCSE.2007.55
+    .. [2] G. Goh, "Why momentum really works", Distill, 2017, doi:10.23915/distill.00006
+       (sliders over the optimizer's parameters).
+    """
+    from matplotlib.figure import Figure
+
+    if not callable(draw_frame):
+        raise TypeError(f"draw_frame must be callable, got {draw_frame!r}")
+    values = [float(v) for v in values]
+    if not 2 <= len(values) <= 40:
+        raise ValueError(f"values must hold 2 to 40 parameter values (one frame each), got {len(values)}")
+    if not all(np.isfinite(values)):
+        raise ValueError(f"values must be finite numbers, got {values}")
+    interval = _integer("interval", interval, 1)
+    dpi = _integer("dpi", dpi, 10)
+    quality = _integer("quality", quality, 1)
+    if quality > 95:
+        raise ValueError(f"quality must be an integer in 1..95, got {quality!r}")
+    max_bytes = _integer("max_bytes", max_bytes, 1)
+    fig = Figure(figsize=figsize, layout="constrained")  # never displayed, nothing to close
+
+    def draw(value):
+        fig.clear()
+        draw_frame(fig, value)
+
+    return _offline_player(fig, draw, values, interval, dpi, quality, alt, max_bytes)
