@@ -875,3 +875,376 @@ def check_schedule(reader_schedule, reference, epochs=20, rtol=1e-9, atol=1e-12,
         if hint:
             rows.append("hint: " + hint)
     _fail(f"{name} is wrong from epoch {first} on ({int(wrong.sum())} of {n} epochs wrong).", rows)
+
+
+# ---- chapter 02 exercises
+def check_flat_direction(reader_fn, n_random=4, seed=0, atol=1e-8):
+    r"""Check a reader's unit direction along which a function does not change to first order.
+
+    For a gradient :math:`g \ne 0` in :math:`\mathbb{R}^3` the reader returns a direction
+    :math:`u` with
+
+    .. math::
+
+        \lVert u \rVert = 1, \qquad D_u f = g \cdot u = 0,
+
+    i.e. a unit vector tangent to the level set. The cases are the gradient
+    :math:`(8, 7, 27)` of chapter 2's worked example, gradients along each axis (where the
+    cross product with that axis vanishes) and ``n_random`` random gradients of random scale.
+
+    Parameters
+    ----------
+    reader_fn : callable
+        ``reader_fn(grad) -> array`` of shape ``(3,)``; gets a copy of ``grad``.
+    n_random : int >= 0
+        Number of random gradients after the fixed cases.
+    seed : int >= 0
+        Seed of the random gradients.
+    atol : float
+        Tolerance on :math:`|g \cdot u| / \lVert g \rVert` and on :math:`|\lVert u \rVert - 1|`.
+
+    Returns
+    -------
+    None
+        Prints a ``✓`` line on success.
+
+    Raises
+    ------
+    AssertionError
+        At the first gradient where the reader's direction raises, is not a finite array of
+        shape ``(3,)``, is zero, is not perpendicular to the gradient, or is not of length 1;
+        with a hint (e.g. the cross product with a parallel axis, a missing normalisation).
+    TypeError
+        If ``reader_fn`` is not callable, or ``n_random`` or ``seed`` is not an integer.
+    ValueError
+        If ``n_random`` or ``seed`` is negative.
+
+    Examples
+    --------
+    >>> def flat(g):
+    ...     axis = np.zeros(3)
+    ...     axis[np.argmin(np.abs(g))] = 1.0
+    ...     u = np.cross(g, axis)
+    ...     return u / np.linalg.norm(u)
+    >>> check_flat_direction(flat)  # doctest: +ELLIPSIS
+    ✓ flat returns a unit vector perpendicular to the gradient in all 8 cases ...
+    >>> def unnormalised(g):
+    ...     return np.cross(g, [1.0, 0.0, 0.0])
+    >>> check_flat_direction(unnormalised)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    AssertionError: ✗ unnormalised is perpendicular to the gradient but not a unit vector (case 1 of 8).
+    ...
+      hint: divide u by its length, np.linalg.norm(u).
+
+    References
+    ----------
+    I. Goodfellow, Y. Bengio, A. Courville, *Deep Learning*, MIT Press, 2016, sec. 4.3
+    (directional derivative). G. Strang, *Introduction to Linear Algebra*, 5th ed.,
+    Wellesley-Cambridge Press, 2016, sec. 4.1 (orthogonal vectors).
+    """
+    if not callable(reader_fn):
+        raise TypeError(f"check_flat_direction(reader_fn) needs a function, got "
+                        f"{type(reader_fn).__name__}")
+    n_random = _validate.integer("n_random", n_random, low=0)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
+    gradients = [np.array([8.0, 7.0, 27.0]), np.array([5.0, 0.0, 0.0]),
+                 np.array([0.0, -2.0, 0.0]), np.array([0.0, 0.0, 0.5])]
+    gradients += [10.0 ** rng.uniform(-1, 1) * rng.standard_normal(3) for _ in range(n_random)]
+    name = _name(reader_fn)
+    n = len(gradients)
+    for k, g in enumerate(gradients, start=1):
+        where = [f"for grad = {_fmt(g)}"]
+        u = _call(reader_fn, (g.copy(),), {}, name, where)
+        along_axis = ("hint: this gradient lies along an axis, and the cross product with a "
+                      "parallel vector is 0 (dividing it by its length gives NaN): cross with an "
+                      "axis that grad is not parallel to, e.g. the one where |grad| is smallest.")
+        lines = _kind_problem(u, g)
+        if lines:
+            if np.count_nonzero(g) == 1 and lines[0].startswith("got a non-finite"):
+                lines = [line for line in lines if not line.startswith("hint")] + [along_axis]
+            _fail(f"{name} returned no usable direction for case {k} of {n}.", where + lines)
+        u = _as_array(u)
+        length = float(np.linalg.norm(u))
+        if length < 1e-12:
+            lines = ["got the zero vector: it has no direction (length 0, not 1)"]
+            if np.count_nonzero(g) == 1:
+                lines.append(along_axis)
+            _fail(f"{name} returned no usable direction for case {k} of {n}.", where + lines)
+        cosine = float(g @ u) / (np.linalg.norm(g) * length)
+        if abs(cosine) > atol:
+            lines = [f"grad · u = {float(g @ u):.6g}, not 0: f changes along your u",
+                     f"got:      u = {_fmt(u)}"]
+            if abs(cosine) > 1 - 1e-9:
+                lines.append("hint: u points along ±grad: that is the direction of steepest "
+                             "change, the opposite of flat; take a vector perpendicular to grad.")
+            else:
+                lines.append("hint: u must be perpendicular to grad (a zero dot product), e.g. a "
+                             "cross product of grad with another vector.")
+            _fail(f"{name} is not perpendicular to the gradient for case {k} of {n}.", where + lines)
+        if abs(length - 1) > atol:
+            _fail(f"{name} is perpendicular to the gradient but not a unit vector (case {k} of {n}).",
+                  where + [f"got:      u = {_fmt(u)} of length {length:.6g}",
+                           "hint: divide u by its length, np.linalg.norm(u)."])
+    print(f"✓ {name} returns a unit vector perpendicular to the gradient in all {n} cases (the "
+          f"worked example, gradients along each axis, {n_random} random ones).")
+
+
+def _random_spd(rng, n):
+    """A random symmetric positive definite n×n matrix with eigenvalues in [0.1, 20]."""
+    q = np.linalg.qr(rng.standard_normal((n, n)))[0]
+    eigenvalues = 10.0 ** rng.uniform(-1, np.log10(20), n)
+    h = (q * eigenvalues) @ q.T
+    return (h + h.T) / 2
+
+
+def check_stable_rate(reader_fn, n_random=4, seed=0, rtol=1e-6):
+    r"""Check a reader's largest stable learning rate of gradient descent on a quadratic.
+
+    Gradient descent on :math:`J(\theta) = \frac12 \theta^\top H \theta` multiplies the
+    coordinate along the eigenvector of eigenvalue :math:`\lambda_i` by
+    :math:`1 - \eta\lambda_i` per step, so it converges exactly when
+
+    .. math::
+
+        \eta < \eta_{\max} = \frac{2}{\lambda_{\max}(H)} .
+
+    The cases are chapter 2's valley :math:`\mathrm{diag}(1, 10)`, the matrix
+    :math:`\begin{pmatrix} 3 & 1 \\ 1 & 3 \end{pmatrix}` (whose diagonal is not its spectrum)
+    and ``n_random`` random symmetric positive definite matrices of sizes 2 to 5. When every
+    value is right, gradient descent is run for 500 steps from a random start at 0.98 and at
+    1.02 times the reader's rate on every matrix: the loss must fall at the first and grow
+    more than a thousandfold at the second.
+
+    Parameters
+    ----------
+    reader_fn : callable
+        ``reader_fn(H) -> float``; gets a copy of ``H``.
+    n_random : int >= 0
+        Number of random matrices after the two fixed ones.
+    seed : int >= 0
+        Seed of the random matrices and starts.
+    rtol : float
+        Relative tolerance on the rate.
+
+    Returns
+    -------
+    None
+        Prints a ``✓`` line on success.
+
+    Raises
+    ------
+    AssertionError
+        At the first matrix where the reader's rate raises, is not a number, or is wrong;
+        with a hint for the usual slips (smallest eigenvalue, :math:`1/\lambda_{\max}`,
+        :math:`\lambda_{\max}/2`, the largest diagonal entry).
+    TypeError
+        If ``reader_fn`` is not callable, or ``n_random`` or ``seed`` is not an integer.
+    ValueError
+        If ``n_random`` or ``seed`` is negative.
+
+    Examples
+    --------
+    >>> def rate(H):
+    ...     return 2 / np.linalg.eigvalsh(H).max()
+    >>> check_stable_rate(rate)  # doctest: +ELLIPSIS
+    ✓ rate gives 2/λ_max on 6 matrices (2×2 to 5×5); gradient descent converges at 0.98 × ...
+    >>> def from_diagonal(H):
+    ...     return 2 / np.max(np.diag(H))
+    >>> check_stable_rate(from_diagonal)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    AssertionError: ✗ from_diagonal is not correct for H = [[3, 1], [1, 3]].
+    ...
+      hint: the diagonal entries are the curvatures only when H is diagonal: ...
+
+    References
+    ----------
+    Y. LeCun, L. Bottou, G. B. Orr, K.-R. Müller, "Efficient BackProp", in *Neural Networks:
+    Tricks of the Trade*, Springer, 1998, doi:10.1007/3-540-49430-8_2 (sec. 5).
+    J. Nocedal, S. J. Wright, *Numerical Optimization*, 2nd ed., Springer, 2006, sec. 3.3.
+    """
+    if not callable(reader_fn):
+        raise TypeError(f"check_stable_rate(reader_fn) needs a function, got {type(reader_fn).__name__}")
+    n_random = _validate.integer("n_random", n_random, low=0)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
+    cases = [("the valley H = diag(1, 10)", np.diag([1.0, 10.0])),
+             ("H = [[3, 1], [1, 3]]", np.array([[3.0, 1.0], [1.0, 3.0]]))]
+    for k in range(n_random):
+        size = 2 + k % 4
+        cases.append((f"a random {size}×{size} H", _random_spd(rng, size)))
+    name = _name(reader_fn)
+    rates = []
+    for label, H in cases:
+        where = ["H = " + _fmt(H).replace("\n", "")]
+        eigenvalues = np.linalg.eigvalsh(H)
+        expected = 2 / eigenvalues.max()
+        got = _call(reader_fn, (H.copy(),), {}, name, where)
+        lines = _kind_problem(got, expected)
+        if lines:
+            if np.ndim(got) > 0:
+                lines = [line for line in lines if not line.startswith("hint")] + [
+                    "hint: return one number, 2 divided by the largest eigenvalue "
+                    "(np.linalg.eigvalsh(H) returns them all, in increasing order)."]
+            _fail(f"{name} did not return a number for {label}.", where + lines)
+        value = float(_as_array(got))
+        if np.isclose(value, expected, rtol=rtol, atol=0):
+            rates.append(value)
+            continue
+        slips = [(2 / eigenvalues.min(), "you used the smallest eigenvalue: the steepest curvature, "
+                                         "λ_max, limits the step."),
+                 (1 / eigenvalues.max(), "1/λ_max is where the steepest direction starts to oscillate; "
+                                         "gradient descent still converges up to 2/λ_max."),
+                 (eigenvalues.max() / 2, "upside down: the bound is 2/λ_max, not λ_max/2."),
+                 (2 / np.max(np.diag(H)), "the diagonal entries are the curvatures only when H is "
+                                          "diagonal: use the eigenvalues, np.linalg.eigvalsh(H)."),
+                 (2 / np.abs(H).max(), "the largest entry of H is not its largest eigenvalue: use "
+                                       "np.linalg.eigvalsh(H).")]
+        lines = [f"expected: {expected:.8g}   (2/λ_max, eigenvalues {_fmt(eigenvalues)})",
+                 f"got:      {value:.8g}"]
+        for candidate, hint in slips:
+            if np.isclose(value, candidate, rtol=rtol) and not np.isclose(candidate, expected, rtol=rtol):
+                lines.append("hint: " + hint)
+                break
+        _fail(f"{name} is not correct for {label.removeprefix('the valley ')}.", where + lines)
+    for (label, H), rate in zip(cases, rates):
+        theta0 = rng.standard_normal(H.shape[0])
+        loss0 = 0.5 * theta0 @ H @ theta0
+        for factor in (0.98, 1.02):
+            theta = theta0
+            for _ in range(500):
+                theta = theta - factor * rate * (H @ theta)
+            loss = 0.5 * theta @ H @ theta
+            if (factor < 1 and not loss < loss0) or (factor > 1 and not loss > 1e3 * loss0):
+                raise RuntimeError(f"gradient descent at {factor} × 2/λ_max behaved unexpectedly on "
+                                   f"{label}: loss {loss0:.3g} -> {loss:.3g}")  # pragma: no cover
+    size = max(H.shape[0] for _, H in cases)
+    print(f"✓ {name} gives 2/λ_max on {len(cases)} matrices (2×2 to {size}×{size}); gradient descent "
+          f"converges at 0.98 × your rate and diverges at 1.02 × it on every one.")
+
+
+def _widrow_hoff_pass(w, X, y, lr):
+    """One pass of the per-example LMS rule over the rows of ``X``, in order."""
+    w = np.array(w, dtype=float)
+    for x_d, y_d in zip(X, y):
+        w = w + lr * (y_d - w @ x_d) * x_d
+    return w
+
+
+def check_widrow_hoff_pass(reader_fn, n_cases=4, seed=0, rtol=1e-9, atol=1e-12):
+    r"""Check a reader's pass of the Widrow–Hoff (LMS) rule over a data set, one example at a time.
+
+    For :math:`d = 1, \dots, D` in order, each update using the weights left by the one before,
+
+    .. math::
+
+        w \leftarrow w + \eta\,(y_d - w \cdot x_d)\,x_d .
+
+    The reader's function is compared on ``n_cases`` random problems (1 to 4 weights, 3 to 12
+    examples, :math:`\eta \in [0.02, 0.2]`) with the reference, and must not change its inputs.
+
+    Parameters
+    ----------
+    reader_fn : callable
+        ``reader_fn(w, X, y, lr) -> array``, the weights after one pass over the rows of ``X``.
+    n_cases : int >= 1
+    seed : int >= 0
+        Seed of the random problems.
+    rtol, atol : float
+        Tolerances.
+
+    Returns
+    -------
+    None
+        Prints a ``✓`` line on success.
+
+    Raises
+    ------
+    AssertionError
+        At the first problem where the reader's weights raise, have the wrong shape, are not
+        finite or are wrong (with a hint when they are one batch delta-rule step, use only the
+        first or last example, or take the examples in reverse order), or when the function
+        changed ``w``, ``X`` or ``y`` in place.
+    TypeError
+        If ``reader_fn`` is not callable, or ``n_cases`` or ``seed`` is not an integer.
+    ValueError
+        If ``n_cases`` < 1 or ``seed`` < 0.
+
+    Examples
+    --------
+    >>> def one_pass(w, X, y, lr):
+    ...     for x_d, y_d in zip(X, y):
+    ...         w = w + lr * (y_d - w @ x_d) * x_d
+    ...     return w
+    >>> check_widrow_hoff_pass(one_pass)  # doctest: +ELLIPSIS
+    ✓ one_pass agrees with the per-example rule on 4 random problems ...
+    >>> def batch_step(w, X, y, lr):
+    ...     return w + lr * X.T @ (y - X @ w)
+    >>> check_widrow_hoff_pass(batch_step)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    AssertionError: ✗ batch_step is not correct for problem 1 of 4.
+    ...
+      hint: that is one step of the batch delta rule ...
+
+    References
+    ----------
+    B. Widrow, M. E. Hoff, "Adaptive switching circuits", IRE WESCON Convention Record, part 4,
+    pp. 96-104, 1960.
+    """
+    if not callable(reader_fn):
+        raise TypeError(f"check_widrow_hoff_pass(reader_fn) needs a function, got "
+                        f"{type(reader_fn).__name__}")
+    n_cases = _validate.integer("n_cases", n_cases, low=1)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
+    name = _name(reader_fn)
+    for k in range(1, n_cases + 1):
+        n_examples, n_weights = int(rng.integers(3, 13)), int(rng.integers(1, 5))
+        X = rng.standard_normal((n_examples, n_weights))
+        y = rng.standard_normal(n_examples)
+        w = rng.standard_normal(n_weights)
+        lr = float(rng.uniform(0.02, 0.2))
+        where = [f"problem {k}: X of shape {X.shape}, y of shape {y.shape}, lr = {lr:.6g}, "
+                 f"w = {_fmt(w)}"]
+        expected = _widrow_hoff_pass(w, X, y, lr)
+        args = (w.copy(), X.copy(), y.copy(), lr)
+        got = _call(reader_fn, args, {}, name, where)
+        lines = _problem(got, expected, rtol, atol)
+        if lines:
+            slips = [(w + lr * X.T @ (y - X @ w),
+                      "that is one step of the batch delta rule (every example with the same w): "
+                      "Widrow–Hoff updates w after each example, and the next example uses the "
+                      "updated w."),
+                     (w + lr * (y[0] - w @ X[0]) * X[0],
+                      "only the first example was used: loop over all rows of X (is the `return` "
+                      "inside the loop?)."),
+                     (w + lr * (y[-1] - w @ X[-1]) * X[-1],
+                      "only the last example changed w: update w itself in the loop (w = w + ...), "
+                      "not a copy of the starting weights."),
+                     (_widrow_hoff_pass(w, X, y, -lr),
+                      "the weights moved the wrong way: add lr * (y_d - w @ x_d) * x_d, with the "
+                      "error y_d − w·x_d (target minus output)."),
+                     (_widrow_hoff_pass(w, X[::-1], y[::-1], lr),
+                      "the examples were taken in reverse order: go through the rows of X from the "
+                      "first to the last.")]
+            for candidate, hint in slips:
+                try:
+                    same = np.allclose(_as_array(got), candidate, rtol=rtol, atol=atol)
+                except (TypeError, ValueError):
+                    same = False
+                if same:
+                    lines = [line for line in lines if not line.startswith("hint")] + ["hint: " + hint]
+                    break
+            else:
+                step = _step_hint(got, expected, w, rtol, atol)
+                if step and not lines[-1].startswith("hint"):
+                    lines.append("hint: for your change of the weights (new w − w), " + step)
+            _fail(f"{name} is not correct for problem {k} of {n_cases}.", where + lines)
+        for label, before, after in zip(("w", "X", "y"), (w, X, y), args[:3]):
+            if not np.array_equal(before, after):
+                _fail(f"{name} changed its input {label} in place (problem {k} of {n_cases}).",
+                      where + [f"{label} was changed to {_fmt(after)}",
+                               "hint: w = w + ... builds a new array; w += ... changes the caller's "
+                               "array, which it still needs."])
+    print(f"✓ {name} agrees with the per-example rule on {n_cases} random problems "
+          f"(1 to 4 weights, 3 to 12 examples).")
