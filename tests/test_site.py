@@ -2,7 +2,8 @@
 
 On every page of the table of contents: math is typeset by the MathJax copy served from the site (no MathJax
 error, no raw TeX left), every image has loaded, the console shows no error, no request failed and nothing was
-requested from another host; a solution dropdown opens when clicked.
+requested from another host; a solution dropdown opens when clicked; every animation player of a page that draws
+one is present, has alt text and steps to its next frame.
 
 The site is the one `make test` builds (SITE_DIR, by default _build/test/_build/html, else _build/html). Without
 chromium the test skips locally with instructions; under CI=true a missing browser or site is a failure.
@@ -197,5 +198,41 @@ def test_solution_dropdown_opens(server, browser):
         body.wait_for(state="visible", timeout=5000)
         assert body.is_visible()
         assert problems == [], "\n".join(problems)
+    finally:
+        context.close()
+
+
+def pages_with_players() -> list[str]:
+    """Pages whose notebook draws an animation (gdlab.plots.animate_paths or parameter_player)."""
+    found = []
+    for page in PAGES:
+        source = ROOT / page.replace(".html", ".ipynb")
+        if source.is_file() and re.search(r"animate_paths\(|parameter_player\(", source.read_text()):
+            found.append(page)
+    return found
+
+
+@pytest.mark.parametrize("page_path", pages_with_players() or ["(none)"])
+def test_animation_players_are_present_and_step(server, browser, page_path):
+    if page_path == "(none)":
+        pytest.skip("no page draws an animation yet")
+    context, page, problems = visit(browser, f"{server}/{page_path}")
+    try:
+        players = page.locator("div.animation")
+        count = players.count()
+        assert count >= 1, f"{page_path}: the notebook draws an animation but the page has no player"
+        for k in range(count):
+            player = players.nth(k)
+            image = player.locator("img[id^='_anim_img']")
+            slider = player.locator("input.anim-slider")
+            assert image.count() == 1 and slider.count() == 1, f"{page_path}: player {k} is incomplete"
+            page.wait_for_function("s => Number(s.max) > 0", arg=slider.element_handle(), timeout=5000)
+            assert image.get_attribute("alt"), f"{page_path}: player {k} has no alt text"
+            first = image.get_attribute("src")
+            player.locator("button[title='Next frame']").click()
+            page.wait_for_function("([img, before]) => img.src !== before",
+                                   arg=[image.element_handle(), first], timeout=5000)
+            assert slider.input_value() == "1", f"{page_path}: player {k} did not step to frame 1"
+        assert problems == [], f"{page_path}:\n" + "\n".join(problems)
     finally:
         context.close()
