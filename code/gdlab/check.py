@@ -1248,3 +1248,443 @@ def check_widrow_hoff_pass(reader_fn, n_cases=4, seed=0, rtol=1e-9, atol=1e-12):
                                "array, which it still needs."])
     print(f"✓ {name} agrees with the per-example rule on {n_cases} random problems "
           f"(1 to 4 weights, 3 to 12 examples).")
+
+
+# ---- chapter 01 exercises
+def _parameter_count(sizes):
+    """Weights and biases of a fully connected network with these layer sizes."""
+    return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+
+
+def _integer_answer(got):
+    """``got`` as an int when it is a whole number (int, NumPy int, 3.0, a 0-d tensor), else None."""
+    if isinstance(got, (bool, np.bool_)):
+        return None
+    try:
+        value = _as_array(got)
+    except (TypeError, ValueError):
+        return None
+    if value.ndim != 0 or not np.isfinite(value) or value != np.round(value):
+        return None
+    return int(value)
+
+
+def check_parameter_count(reader_count, n_cases=8, seed=0):
+    r"""Check a reader's count of the weights and biases of a fully connected network.
+
+    Between layers of sizes :math:`n_{l-1}` and :math:`n_l` there are an
+    :math:`n_l \times n_{l-1}` weight matrix and :math:`n_l` biases, so a network with
+    layer sizes :math:`(n_0, n_1, \dots, n_L)` has
+
+    .. math::
+
+        P = \sum_{l=1}^{L} \big(n_{l-1}\, n_l + n_l\big)
+
+    parameters. The reader's function gets the 3 → 4 → 2 network of chapter 1 and
+    ``n_cases`` fresh random architectures (2 to 6 layers of 1 to 1000 units, as lists).
+
+    Parameters
+    ----------
+    reader_count : callable
+        ``reader_count(sizes) -> int``, ``sizes`` a list such as ``[3, 4, 2]``.
+    n_cases : int >= 1
+        Number of random architectures.
+    seed : int >= 0
+        Seed of the random architectures.
+
+    Returns
+    -------
+    None
+        Prints ``✓ <name> counts the parameters of <n> networks correctly.``
+
+    Raises
+    ------
+    AssertionError
+        At the first architecture whose count is wrong or not a whole number, or where the
+        function raised or returned None; with a hint when the biases or the weights are
+        missing or the biases are counted per input.
+    ValueError
+        If ``n_cases`` < 1 or ``seed`` < 0.
+    TypeError
+        If ``reader_count`` is not callable or ``n_cases`` or ``seed`` not an integer.
+
+    Examples
+    --------
+    >>> def count(sizes):
+    ...     return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+    >>> check_parameter_count(count)
+    ✓ count counts the parameters of 9 networks correctly.
+    >>> def weights_only(sizes):
+    ...     return sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+    >>> check_parameter_count(weights_only)
+    Traceback (most recent call last):
+    ...
+    AssertionError: ✗ weights_only is not correct for sizes = [3, 4, 2].
+      expected: 26
+      got:      20
+      hint: the biases are missing: a layer also has one bias per output unit.
+
+    References
+    ----------
+    I. Goodfellow, Y. Bengio, A. Courville, *Deep Learning*, MIT Press, 2016, section 6.1;
+    ``torch.nn.Linear`` in A. Paszke et al., "PyTorch: an imperative style, high-performance
+    deep learning library", NeurIPS 2019, arXiv:1912.01703.
+    """
+    if not callable(reader_count):
+        raise TypeError(f"check_parameter_count needs your function, got {type(reader_count).__name__}")
+    n_cases = _validate.integer("n_cases", n_cases, low=1)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
+    cases = [[3, 4, 2]] + [[int(n) for n in rng.integers(1, 1001, size=rng.integers(2, 7))]
+                           for _ in range(n_cases)]
+    name = _name(reader_count)
+    for sizes in cases:
+        where = [f"sizes = {sizes}"]
+        got = _call(reader_count, (list(sizes),), {}, name, where)
+        expected = _parameter_count(sizes)
+        value = _integer_answer(got)
+        if value is None:
+            _fail(f"{name} is not correct for sizes = {sizes}.",
+                  [f"got {_fmt(got)} (a {type(got).__name__}), expected a whole number like {expected}"])
+        if value != expected:
+            pairs = list(zip(sizes[:-1], sizes[1:]))
+            patterns = [(sum(a * b for a, b in pairs), "the biases are missing: a layer also has one "
+                                                       "bias per output unit."),
+                        (sum(b for _, b in pairs), "only the biases are counted: add the n_in × n_out "
+                                                   "weights of each layer."),
+                        (sum(a * b + a for a, b in pairs), "there is one bias per output unit of a "
+                                                           "layer, not per input.")]
+            hints = [hint for count, hint in patterns if count == value]
+            off_by_one = _integer_hint(np.array(value), np.array(expected))
+            if off_by_one:
+                hints.insert(0, off_by_one)
+            lines = [f"expected: {expected}", f"got:      {value}"]
+            if hints:
+                lines.append("hint: " + " Or: ".join(hints))
+            _fail(f"{name} is not correct for sizes = {sizes}.", lines)
+    print(f"✓ {name} counts the parameters of {len(cases)} networks correctly.")
+
+
+def _required_arguments(fn):
+    """How many positional arguments ``fn`` needs (a ufunc: its ``nin``), or None if unknown."""
+    if isinstance(fn, np.ufunc):
+        return fn.nin
+    try:
+        parameters = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    return sum(1 for p in parameters if p.default is p.empty
+               and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
+
+
+def check_relu_network(weights_fn, target, n_inputs=1, n_points=200, seed=0, scale=3.0):
+    r"""Check the weights of a one-hidden-layer ReLU network against a target function.
+
+    The reader's ``weights_fn()`` returns ``(W1, b1, W2, b2)`` in PyTorch's convention
+    (``nn.Linear(n_in, n_out).weight`` has shape ``(n_out, n_in)``), and the network
+
+    .. math::
+
+        \hat f(\mathbf x) = W_2 \operatorname{ReLU}(W_1 \mathbf x + \mathbf b_1) + b_2
+
+    must equal ``target`` at ``n_points`` fresh random inputs
+    :math:`\mathbf x \sim \mathcal N(0, \text{scale}^2 I)` and at a few special ones
+    (zero, equal coordinates). ``target`` takes the coordinates as separate arguments,
+    e.g. ``np.abs`` (one input) or ``np.maximum`` (two).
+
+    Parameters
+    ----------
+    weights_fn : callable
+        ``weights_fn() -> (W1, b1, W2, b2)``: arrays, lists or tensors of shapes
+        ``(h, n_inputs)``, ``(h,)``, ``(1, h)`` or ``(h,)``, and ``(1,)`` or a number.
+    target : callable
+        ``target(x_1, ..., x_n) -> array``, applied to arrays of inputs.
+    n_inputs : int >= 1
+        Number of inputs of the network.
+    n_points : int >= 1
+        Number of random inputs.
+    seed : int >= 0
+    scale : float > 0
+        Standard deviation of the random inputs.
+
+    Returns
+    -------
+    None
+        Prints ``✓ <name> is a ReLU network with <h> hidden units that computes <target> ...``
+
+    Raises
+    ------
+    AssertionError
+        If ``weights_fn`` raises or returns None, does not return four arrays of matching
+        shapes (with a hint for a transposed ``W1``), or the network differs from the target
+        at some input (the message names it, with a hint for a flipped sign or an offset);
+        also when the two arguments look swapped.
+    ValueError
+        If ``n_inputs``, ``n_points`` or ``scale`` is out of range.
+    TypeError
+        If ``weights_fn`` or ``target`` is not callable.
+
+    Examples
+    --------
+    >>> def abs_weights():
+    ...     return np.array([[1.0], [-1.0]]), np.zeros(2), np.array([[1.0, 1.0]]), np.zeros(1)
+    >>> check_relu_network(abs_weights, np.abs)
+    ✓ abs_weights is a ReLU network with 2 hidden units that computes np.absolute at 203 inputs.
+    >>> def one_hinge():
+    ...     return np.array([[1.0]]), np.zeros(1), np.array([[1.0]]), np.zeros(1)
+    >>> check_relu_network(one_hinge, np.abs)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    AssertionError: ✗ one_hinge does not compute np.absolute at input x = ...
+
+    References
+    ----------
+    M. Leshno, V. Ya. Lin, A. Pinkus, S. Schocken, "Multilayer feedforward networks with a
+    nonpolynomial activation function can approximate any function", Neural Networks 6(6),
+    1993, doi:10.1016/S0893-6080(05)80131-5; I. Goodfellow, Y. Bengio, A. Courville,
+    *Deep Learning*, MIT Press, 2016, section 6.3.1.
+    """
+    if not callable(weights_fn) or not callable(target):
+        raise TypeError("check_relu_network(weights_fn, target) needs two functions, got "
+                        f"{type(weights_fn).__name__} and {type(target).__name__}")
+    n_inputs = _validate.integer("n_inputs", n_inputs, low=1)
+    n_points = _validate.integer("n_points", n_points, low=1)
+    scale = _validate.real("scale", scale, low=0, low_open=True)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
+    needs_weights, needs_target = _required_arguments(weights_fn), _required_arguments(target)
+    if needs_weights not in (0, None) and needs_target == 0:
+        _fail("the arguments look swapped: the first needs inputs, the second none.",
+              ["call check_relu_network(your_weights_function, target): your function first"])
+    name = _name(weights_fn)
+    target_name = getattr(target, "__name__", "the target")
+    if isinstance(target, np.ufunc):
+        target_name = f"np.{target_name}"
+    shapes = (f"expected W1 of shape (h, {n_inputs}), b1 (h,), W2 (1, h) and b2 (1,) for h hidden "
+              "units")
+    result = _call(weights_fn, (), {}, name, [])
+    if not isinstance(result, (tuple, list)) or len(result) != 4:
+        _fail(f"{name} should return four arrays (W1, b1, W2, b2).",
+              [f"got {_fmt(result)}", "hint: end it with `return W1, b1, W2, b2`."])
+    try:
+        W1, b1, W2, b2 = (_as_array(a) for a in result)
+    except (TypeError, ValueError) as err:
+        _fail(f"{name} should return four arrays of numbers (W1, b1, W2, b2).", [str(err)], cause=err)
+    if W1.ndim == 1 and n_inputs == 1:
+        W1 = W1[:, None]
+    h = W1.shape[0] if W1.ndim == 2 else -1
+    problems = []
+    if W1.ndim != 2 or W1.shape[1] != n_inputs:
+        problems.append(f"W1 has shape {W1.shape}")
+        if W1.ndim == 2 and W1.shape[0] == n_inputs:
+            problems.append("hint: W1 looks transposed: PyTorch's nn.Linear (and this chapter) store "
+                            "a weight as (units, inputs).")
+    elif b1.shape != (h,):
+        problems.append(f"b1 has shape {b1.shape}, W1 has {h} rows (hidden units)")
+    elif W2.size != h or W2.ndim > 2 or (W2.ndim == 2 and W2.shape[0] != 1):
+        problems.append(f"W2 has shape {W2.shape}")
+        if W2.shape == (h, 1):
+            problems.append("hint: W2 looks transposed: the output layer's weight is (1, units).")
+    elif b2.size != 1:
+        problems.append(f"b2 has shape {b2.shape}")
+    if problems:
+        _fail(f"{name} returned weights of the wrong shapes.", [shapes] + problems)
+    special = [np.zeros(n_inputs), np.ones(n_inputs), -np.ones(n_inputs)]
+    X = np.vstack(special + [scale * rng.standard_normal((n_points, n_inputs))])
+    got = np.maximum(X @ W1.T + b1, 0.0) @ W2.reshape(-1) + float(b2.reshape(-1)[0])
+    expected = np.asarray(target(*X.T), dtype=float)
+    close = np.isclose(got, expected, rtol=1e-9, atol=1e-9)
+    if not close.all():
+        i = int(np.argmax(~close))
+        where = "x = " + (f"{X[i, 0]:.6g}" if n_inputs == 1 else _fmt(X[i]))
+        lines = [f"expected: {expected[i]:.8g}", f"got:      {got[i]:.8g}",
+                 f"wrong at {int((~close).sum())} of {len(X)} inputs"]
+        hint = _hint(got, expected, 1e-9, 1e-9)
+        if hint:
+            lines.append("hint: " + hint)
+        _fail(f"{name} does not compute {target_name} at input {where}.", lines)
+    print(f"✓ {name} is a ReLU network with {h} hidden units that computes {target_name} "
+          f"at {len(X)} inputs.")
+
+
+def check_best_line(reader_fit, n_cases=5, seed=0):
+    r"""Check a reader's closed-form least-squares line on fresh random data sets.
+
+    The line :math:`y = mx + c` that minimises :math:`\frac{1}{2N}\sum_i (y_i - m x_i - c)^2` is
+
+    .. math::
+
+        m^* = \frac{\overline{xy} - \bar x\,\bar y}{\overline{x^2} - \bar x^2}, \qquad
+        c^* = \bar y - m^* \bar x ,
+
+    bars denoting means over the data. Each case has its own size (5 to 60 points), range
+    of :math:`x`, slope, intercept and noise; the reference is ``numpy.polyfit(x, y, 1)``.
+
+    Parameters
+    ----------
+    reader_fit : callable
+        ``reader_fit(x, y) -> (m, c)`` for 1-D arrays ``x`` and ``y`` of the same length.
+    n_cases : int >= 1
+    seed : int >= 0
+
+    Returns
+    -------
+    None
+        Prints ``✓ <name> finds the least-squares line of <n> random data sets.``
+
+    Raises
+    ------
+    AssertionError
+        At the first data set where the result is not a pair, is wrong (with a hint when
+        ``m`` and ``c`` are swapped or only ``c`` is wrong), or the function raised, returned
+        None or changed ``x`` or ``y`` in place.
+    ValueError
+        If ``n_cases`` < 1 or ``seed`` < 0.
+    TypeError
+        If ``reader_fit`` is not callable.
+
+    Examples
+    --------
+    >>> def best_line(x, y):
+    ...     m = (np.mean(x * y) - x.mean() * y.mean()) / (np.mean(x ** 2) - x.mean() ** 2)
+    ...     return m, y.mean() - m * x.mean()
+    >>> check_best_line(best_line)
+    ✓ best_line finds the least-squares line of 5 random data sets.
+    >>> def swapped(x, y):
+    ...     m, c = best_line(x, y)
+    ...     return c, m
+    >>> check_best_line(swapped)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    AssertionError: ✗ swapped is not correct for data set 1 of 5.
+    ...
+      hint: you returned (c, m): return the slope first, (m, c).
+
+    References
+    ----------
+    C. M. Bishop, *Pattern Recognition and Machine Learning*, Springer, 2006, section 3.1.1;
+    C. R. Harris et al., "Array programming with NumPy", Nature 585, 2020,
+    doi:10.1038/s41586-020-2649-2 (``numpy.polyfit``).
+    """
+    if not callable(reader_fit):
+        raise TypeError(f"check_best_line needs your function, got {type(reader_fit).__name__}")
+    n_cases = _validate.integer("n_cases", n_cases, low=1)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
+    name = _name(reader_fit)
+    for k in range(1, n_cases + 1):
+        n = int(rng.integers(5, 61))
+        low = rng.uniform(-5, 5)
+        x = rng.uniform(low, low + rng.uniform(1, 10), n)
+        y = rng.uniform(-3, 3) * x + rng.uniform(-5, 5) + rng.uniform(0.1, 1) * rng.standard_normal(n)
+        m_star, c_star = np.polyfit(x, y, 1)
+        where = [f"data set {k} of {n_cases}: {n} points, x in [{x.min():.3g}, {x.max():.3g}]",
+                 f"  x = {_fmt(x)}", f"  y = {_fmt(y)}"]
+        x_in, y_in = x.copy(), y.copy()
+        got = _call(reader_fit, (x_in, y_in), {}, name, where)
+        if not (np.array_equal(x_in, x) and np.array_equal(y_in, y)):
+            _fail(f"{name} changed x or y in place (data set {k} of {n_cases}).",
+                  where + ["hint: compute new arrays (x - x.mean()) instead of x -= ..."])
+        if not isinstance(got, (tuple, list, np.ndarray)) or len(got) != 2:
+            _fail(f"{name} should return the pair (m, c).",
+                  where + [f"got {_fmt(got)}", "hint: end it with `return m, c`."])
+        found = _compare_structure(tuple(got), (m_star, c_star), "result", 1e-8, 1e-10, ("m", "c"))
+        if found:
+            label, lines = found
+            if _problem(tuple(got), (c_star, m_star), 1e-8, 1e-10) is None:
+                lines = lines + ["hint: you returned (c, m): return the slope first, (m, c)."]
+            elif label == "c":
+                lines = lines + ["hint: the slope is right; the intercept is c = mean(y) − m mean(x)."]
+            _fail(f"{name} is not correct for data set {k} of {n_cases}.",
+                  where + [f"{label} is wrong:"] + lines)
+    print(f"✓ {name} finds the least-squares line of {n_cases} random data sets.")
+
+
+def _half_box_dimension(n):
+    """Smallest d >= 1 with ((n - 1) / (n + 1)) ** d < 1/2, in exact integer arithmetic."""
+    d = max(1, int(np.log(2) / np.log((n + 1) / (n - 1))) - 1)
+    while 2 * (n - 1) ** d >= (n + 1) ** d:
+        d += 1
+    while d > 1 and 2 * (n - 1) ** (d - 1) < (n + 1) ** (d - 1):
+        d -= 1
+    return d
+
+
+def check_box_dimension(reader_dimension, n_cases=6, seed=0):
+    r"""Check a reader's smallest dimension at which the bounding box holds fewer than half of new points.
+
+    For :math:`n` training points and a new point, independent and uniform in
+    :math:`[0, 1]^d`, the new point lies in the bounding box of the training points with
+    probability :math:`\big(\frac{n-1}{n+1}\big)^d`. The answer is the smallest integer
+
+    .. math::
+
+        d \ge 1 \quad\text{with}\quad \Big(\frac{n - 1}{n + 1}\Big)^{d} < \frac12 ,
+
+    (about :math:`n \ln 2 / 2`), computed here in exact integer arithmetic, for
+    :math:`n = 1000` and ``n_cases`` fresh random :math:`n` between 10 and 5000.
+
+    Parameters
+    ----------
+    reader_dimension : callable
+        ``reader_dimension(n) -> int`` for an integer number of training points ``n >= 10``.
+    n_cases : int >= 1
+    seed : int >= 0
+
+    Returns
+    -------
+    None
+        Prints ``✓ <name> gives the right dimension for <n> numbers of training points.``
+
+    Raises
+    ------
+    AssertionError
+        At the first ``n`` where the answer is wrong (with a hint when it is off by one) or
+        not a whole number, or the function raised or returned None.
+    ValueError
+        If ``n_cases`` < 1 or ``seed`` < 0.
+    TypeError
+        If ``reader_dimension`` is not callable.
+
+    Examples
+    --------
+    >>> def smallest_dimension(n):
+    ...     d = 1
+    ...     while ((n - 1) / (n + 1)) ** d >= 0.5:
+    ...         d += 1
+    ...     return d
+    >>> check_box_dimension(smallest_dimension)
+    ✓ smallest_dimension gives the right dimension for 7 numbers of training points.
+    >>> check_box_dimension(lambda n: smallest_dimension(n) - 1)
+    Traceback (most recent call last):
+    ...
+    AssertionError: ✗ your function is not correct for n = 1000.
+      expected: 347
+      got:      346
+      hint: off by −1: the smallest d with ((n − 1)/(n + 1))^d < 1/2, strictly below one half.
+
+    References
+    ----------
+    R. Balestriero, J. Pesenti, Y. LeCun, "Learning in high dimension always amounts to
+    extrapolation", arXiv:2110.09485, 2021.
+    """
+    if not callable(reader_dimension):
+        raise TypeError(f"check_box_dimension needs your function, got {type(reader_dimension).__name__}")
+    n_cases = _validate.integer("n_cases", n_cases, low=1)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
+    name = _name(reader_dimension)
+    cases = [1000] + [int(n) for n in rng.integers(10, 5001, size=n_cases)]
+    for n in cases:
+        got = _call(reader_dimension, (n,), {}, name, [f"n = {n}"])
+        expected = _half_box_dimension(n)
+        value = _integer_answer(got)
+        if value is None:
+            _fail(f"{name} is not correct for n = {n}.",
+                  [f"got {_fmt(got)} (a {type(got).__name__}), expected a whole number like {expected}"])
+        if value != expected:
+            lines = [f"expected: {expected}", f"got:      {value}"]
+            if abs(value - expected) == 1:
+                lines.append(f"hint: off by {'+' if value > expected else '−'}1: the smallest d with "
+                             "((n − 1)/(n + 1))^d < 1/2, strictly below one half.")
+            _fail(f"{name} is not correct for n = {n}.", lines)
+    print(f"✓ {name} gives the right dimension for {len(cases)} numbers of training points.")
+
+
+__all__ += ["check_parameter_count", "check_relu_network", "check_best_line", "check_box_dimension"]
