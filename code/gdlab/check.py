@@ -1688,3 +1688,431 @@ def check_box_dimension(reader_dimension, n_cases=6, seed=0):
 
 
 __all__ += ["check_parameter_count", "check_relu_network", "check_best_line", "check_box_dimension"]
+
+
+# ---- chapter 04 exercises
+def _steps_needed_reference(eigenvalues, lr, tol=1e-6):
+    """The predicted step count of gradient descent on a quadratic (see check_steps_needed)."""
+    rho = float(np.max(np.abs(1.0 - lr * np.asarray(eigenvalues, dtype=float))))
+    if rho >= 1.0:
+        return np.inf
+    if rho == 0.0:
+        return 1
+    return int(np.ceil(np.log(tol) / np.log(rho)))
+
+
+def _steps_needed_cases(rng, n_cases):
+    """Random spectra (unsorted), rates and tolerances, away from integer step counts."""
+    cases = []
+    while len(cases) < n_cases - 1:
+        k = len(cases)
+        eigenvalues = rng.uniform(0.2, 20.0, int(rng.integers(2, 7)))
+        mu, L = eigenvalues.min(), eigenvalues.max()
+        if k == 1:
+            lr, tol = 1.05 * 2.0 / L, 1e-6                  # beyond the stability bound
+        elif k == 2:
+            lr, tol = 2.0 / (L + mu), 1e-6                  # the best fixed rate
+        else:
+            lr = float(rng.uniform(0.05, 0.98)) * 2.0 / L
+            tol = float(rng.choice([1e-3, 1e-6, 1e-9]))
+        rho = np.max(np.abs(1.0 - lr * eigenvalues))
+        ratio = np.log(tol) / np.log(rho) if rho < 1 else 0.5
+        if min(ratio % 1.0, 1.0 - ratio % 1.0) < 1e-6:       # too close to a whole number
+            continue
+        cases.append((eigenvalues, float(lr), tol))
+    return cases + [(np.array([2.0, 2.0]), 0.5, 1e-6)]     # rho = 0: one step lands on the minimum
+
+
+def _steps_hint(got, eigenvalues, lr, tol, expected):
+    """A hint for a wrong step count, or None."""
+    if np.isinf(expected):
+        return ("with these values max |1 − ηλ_i| >= 1: the run diverges, so no number of steps is "
+                "enough. Return math.inf.")
+    if not np.isfinite(got):
+        return "this run converges (max |1 − ηλ_i| < 1): return a finite number of steps."
+    if got != np.round(got):
+        return "a number of steps is a whole number: round the ratio up with math.ceil."
+    if got == expected - 1:
+        return "round up (math.ceil), not down: the error must be at or below tol."
+    eig = np.asarray(eigenvalues, dtype=float)
+    for part, name in ((eig.max(), "the largest"), (eig.min(), "the smallest"),
+                       (eig[0], "the first"), (eig[-1], "the last")):
+        if got == _steps_needed_reference([part], lr, tol):
+            return (f"you used only {name} eigenvalue. The rate is ρ = max_i |1 − ηλ_i| over all of "
+                    "them (the smallest and the largest decide); the eigenvalues are not sorted.")
+    if tol != 1e-6 and got == _steps_needed_reference(eigenvalues, lr, 1e-6):
+        return "you ignored tol: the count is ⌈ln(tol) / ln ρ⌉."
+    return None
+
+
+def check_steps_needed(reader_fn, n_cases=8, seed=0):
+    r"""Check a reader's prediction of the number of gradient-descent steps on a quadratic.
+
+    On :math:`f(\theta) = \tfrac12 \theta^\top A \theta` with eigenvalues :math:`\lambda_i`,
+    gradient descent with rate :math:`\eta` multiplies the error along eigenvector :math:`i`
+    by :math:`1 - \eta\lambda_i` per step, so the error has shrunk by the factor ``tol``
+    after at most
+
+    .. math::
+
+        T = \left\lceil \frac{\ln \text{tol}}{\ln \rho} \right\rceil, \qquad
+        \rho = \max_i |1 - \eta \lambda_i|
+
+    steps; :math:`T = 1` when :math:`\rho = 0` and :math:`T = \infty` when :math:`\rho \ge 1`.
+    The reader's ``reader_fn(eigenvalues, lr, tol=...)`` is called on random, unsorted spectra
+    of 2 to 6 eigenvalues, with rates below and above the bound :math:`2/L`, the best rate
+    :math:`2/(L + \mu)`, and several tolerances.
+
+    Parameters
+    ----------
+    reader_fn : callable
+        ``reader_fn(eigenvalues, lr, tol=1e-6) -> int`` (or ``math.inf``).
+    n_cases : int >= 3
+        Number of cases (the first three are fixed kinds: ρ = 0, a diverging rate, the best rate).
+    seed : int
+        Seed of the random cases.
+
+    Returns
+    -------
+    None
+        Prints a ``✓`` line on success.
+
+    Raises
+    ------
+    AssertionError
+        At the first case where the count is wrong, the function raises, returns None or
+        changes ``eigenvalues`` in place; the message shows the inputs, the expected and the
+        returned count and a hint (rounding, one eigenvalue only, ``tol`` ignored, divergence,
+        swapped arguments).
+    ValueError
+        If ``n_cases`` < 3 or ``seed`` < 0.
+    TypeError
+        If ``reader_fn`` is not callable or ``n_cases`` / ``seed`` is not an integer.
+
+    Examples
+    --------
+    >>> import math
+    >>> def steps_needed(eigenvalues, lr, tol=1e-6):
+    ...     rho = max(abs(1 - lr * lam) for lam in eigenvalues)
+    ...     if rho >= 1:
+    ...         return math.inf
+    ...     return 1 if rho == 0 else math.ceil(math.log(tol) / math.log(rho))
+    >>> check_steps_needed(steps_needed)
+    ✓ steps_needed gives the right number of steps in 8 cases.
+    >>> def only_largest(eigenvalues, lr, tol=1e-6):
+    ...     return math.ceil(math.log(tol) / math.log(abs(1 - lr * max(eigenvalues))))
+    >>> check_steps_needed(only_largest)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    AssertionError: ✗ only_largest is not correct for case 1 of 8.
+    ...
+      hint: you used only the largest eigenvalue. ...
+
+    References
+    ----------
+    J. Nocedal, S. J. Wright, *Numerical Optimization*, 2nd ed., Springer, 2006, sec. 3.3,
+    doi:10.1007/978-0-387-40065-5. Y. LeCun, L. Bottou, G. B. Orr, K.-R. Müller, "Efficient
+    BackProp", in *Neural Networks: Tricks of the Trade*, Springer, 1998,
+    doi:10.1007/3-540-49430-8_2.
+    """
+    if not callable(reader_fn):
+        raise TypeError(f"reader_fn must be a function, got {type(reader_fn).__name__}")
+    n_cases = _validate.integer("n_cases", n_cases, low=3)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
+    name = _name(reader_fn)
+    cases = _steps_needed_cases(rng, n_cases)
+    for k, (eigenvalues, lr, tol) in enumerate(cases, start=1):
+        where = [f"inputs (case {k} of {len(cases)}):", f"  eigenvalues = {_fmt(eigenvalues)}",
+                 f"  lr = {lr:.6g}", f"  tol = {tol:g}"]
+        expected = _steps_needed_reference(eigenvalues, lr, tol)
+        given = eigenvalues.copy()
+        try:
+            got = reader_fn(given, lr, tol=tol)
+            raised = None
+        except Exception as err:   # reported below, after a look at swapped arguments
+            got, raised = None, err
+        if raised is not None and expected == 1:
+            _fail(f"{name} raised {type(raised).__name__}: {raised}",
+                  where + ["hint: here every |1 − ηλ_i| is 0, so ρ = 0 and ln ρ is undefined: one "
+                           "step lands on the minimum. Return 1 when ρ = 0."], cause=raised)
+        if raised is not None or got is None or got is Ellipsis:
+            try:
+                swapped = reader_fn(lr, eigenvalues.copy(), tol=tol)
+            except Exception:
+                swapped = None
+            if raised is not None and swapped is not None and np.all(np.asarray(swapped) == expected):
+                _fail(f"{name} seems to take its arguments in the other order.",
+                      where + ["define it as steps_needed(eigenvalues, lr, tol=1e-6): "
+                               "the eigenvalues first, then the learning rate"], cause=raised)
+            got = _call(reader_fn, (eigenvalues.copy(), lr), {"tol": tol}, name, where)
+        if not np.array_equal(given, eigenvalues):
+            _fail(f"{name} changed its input eigenvalues in place (case {k} of {len(cases)}).",
+                  where + ["hint: compute with new arrays; the caller still needs the eigenvalues."])
+        try:
+            value = float(_as_array(got))
+        except (TypeError, ValueError):
+            _fail(f"{name} is not correct for case {k} of {len(cases)}.",
+                  where + [f"got {_fmt(got)}, expected a number of steps like {_fmt(expected)}"])
+        if value == expected or (np.isinf(expected) and value == np.inf):
+            continue
+        lines = where + [f"expected: {_fmt(expected)}", f"got:      {_fmt(got)}"]
+        hint = _steps_hint(value, eigenvalues, lr, tol, expected)
+        _fail(f"{name} is not correct for case {k} of {len(cases)}.",
+              lines + ([f"hint: {hint}"] if hint else []))
+    print(f"✓ {name} gives the right number of steps in {len(cases)} cases.")
+
+
+def _standardised(X):
+    out = np.array(X, dtype=float, copy=True)
+    out[:, 1:] = (out[:, 1:] - out[:, 1:].mean(axis=0)) / out[:, 1:].std(axis=0)
+    return out
+
+
+def _standardise_hint(g, X):
+    """Why ``g`` is not the standardised ``X``, as a hint."""
+    n = len(X)
+    if not np.allclose(g[:, 0], X[:, 0]):
+        if not np.all(np.isfinite(g[:, 0])):
+            return ("column 0 (the intercept, all ones) has standard deviation 0, so dividing by it "
+                    "gives nan. Leave column 0 as it is and standardise X[:, 1:] only.")
+        return "leave column 0 (the intercept, all ones) unchanged; standardise X[:, 1:] only."
+    if not np.all(np.isfinite(g)):
+        return "your result has nan or inf: is a standard deviation 0, or taken over the wrong axis?"
+    features = g[:, 1:]
+    if not np.allclose(features.mean(axis=0), 0.0, atol=1e-8):
+        return "subtract each column's mean over the samples: X[:, 1:].mean(axis=0)."
+    std = features.std(axis=0)
+    if np.allclose(std, np.sqrt((n - 1) / n), rtol=1e-8):
+        return ("you divided by the sample standard deviation (ddof=1); use X[:, 1:].std(axis=0), "
+                "NumPy's default ddof=0, so that every column has standard deviation exactly 1.")
+    if not np.allclose(std, 1.0, rtol=1e-8):
+        return "divide each column by its standard deviation over the samples: X[:, 1:].std(axis=0)."
+    return "each column must be (x − its mean) / its standard deviation, column by column, in order."
+
+
+def check_standardise(reader_fn, n_cases=4, seed=0):
+    r"""Check a reader's standardisation of the feature columns of a design matrix.
+
+    Column 0 of ``X`` is the intercept (all ones) and stays as it is; every other column
+    :math:`j` becomes
+
+    .. math::
+
+        x_{ij} \leftarrow \frac{x_{ij} - \bar x_j}{s_j}, \qquad
+        \bar x_j = \frac1n \sum_i x_{ij}, \quad s_j = \sqrt{\frac1n \sum_i (x_{ij} - \bar x_j)^2}
+
+    (the population standard deviation, ``X.std(axis=0)``). The reader's function is called on
+    random matrices with features of very different means and scales, and must not change its
+    input.
+
+    Parameters
+    ----------
+    reader_fn : callable
+        ``reader_fn(X) -> ndarray`` of the shape of ``X``.
+    n_cases : int >= 1
+    seed : int
+        Seed of the random matrices.
+
+    Returns
+    -------
+    None
+        Prints a ``✓`` line on success.
+
+    Raises
+    ------
+    AssertionError
+        At the first matrix where the result is wrong (shape, intercept column, means,
+        standard deviations), the function raises, returns None or changes ``X`` in place;
+        the message says which property fails and how to fix it.
+    ValueError
+        If ``n_cases`` < 1 or ``seed`` < 0.
+    TypeError
+        If ``reader_fn`` is not callable or ``n_cases`` / ``seed`` is not an integer.
+
+    Examples
+    --------
+    >>> def standardise(X):
+    ...     Z = X.copy()
+    ...     Z[:, 1:] = (X[:, 1:] - X[:, 1:].mean(axis=0)) / X[:, 1:].std(axis=0)
+    ...     return Z
+    >>> check_standardise(standardise)
+    ✓ standardise standardises the feature columns of 4 random matrices.
+    >>> def every_column(X):
+    ...     return (X - X.mean(axis=0)) / X.std(axis=0)
+    >>> check_standardise(every_column)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    AssertionError: ✗ every_column is not correct for matrix 1 of 4.
+    ...
+      hint: column 0 (the intercept, all ones) has standard deviation 0, ...
+
+    References
+    ----------
+    Y. LeCun, L. Bottou, G. B. Orr, K.-R. Müller, "Efficient BackProp", in *Neural Networks:
+    Tricks of the Trade*, Springer, 1998, sec. 4.3, doi:10.1007/3-540-49430-8_2.
+    """
+    if not callable(reader_fn):
+        raise TypeError(f"reader_fn must be a function, got {type(reader_fn).__name__}")
+    n_cases = _validate.integer("n_cases", n_cases, low=1)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
+    name = _name(reader_fn)
+    for k in range(1, n_cases + 1):
+        n, d = int(rng.integers(20, 200)), int(rng.integers(2, 6))
+        scales = np.geomspace(0.1, 10.0, d) * rng.uniform(0.5, 2.0, d)
+        features = rng.uniform(-5.0, 5.0, d) + scales * rng.standard_normal((n, d))
+        X = np.hstack([np.ones((n, 1)), features])
+        given = X.copy()
+        where = [f"input (matrix {k} of {n_cases}): X of shape {X.shape}, column 0 all ones",
+                 f"  feature means {_fmt(X[:, 1:].mean(axis=0))}",
+                 f"  feature standard deviations {_fmt(X[:, 1:].std(axis=0))}"]
+        with np.errstate(all="ignore"):      # a division by a zero std is reported below
+            got = _call(reader_fn, (given,), {}, name, where)
+        if not np.array_equal(given, X):
+            _fail(f"{name} changed its input X in place (matrix {k} of {n_cases}).",
+                  where + ["hint: start from a copy, Z = X.copy(), and change Z; the caller "
+                           "still needs X."])
+        try:
+            g = _as_array(got)
+        except (TypeError, ValueError):
+            _fail(f"{name} is not correct for matrix {k} of {n_cases}.",
+                  where + [f"got {_fmt(got)}, expected an array of shape {X.shape}"])
+        if g.shape != X.shape:
+            _fail(f"{name} is not correct for matrix {k} of {n_cases}.",
+                  where + [f"wrong shape: expected {X.shape} (the same as X), got {g.shape}"])
+        if not np.allclose(g, _standardised(X), rtol=1e-8, atol=1e-10):
+            _fail(f"{name} is not correct for matrix {k} of {n_cases}.",
+                  where + [f"hint: {_standardise_hint(g, X)}"])
+    print(f"✓ {name} standardises the feature columns of {n_cases} random matrices.")
+
+
+def _rosenbrock_grad(w):
+    x, y = w
+    return np.array([-2.0 * (1.0 - x) - 400.0 * x * (y - x * x), 200.0 * (y - x * x)])
+
+
+def check_largest_curvature(reader_fn, n_cases=4, seed=0, rtol=1e-4):
+    r"""Check a reader's estimate of the largest Hessian eigenvalue from gradients only.
+
+    The reader's ``reader_fn(grad_fn, w)`` should return :math:`\lambda_{\max}` of the Hessian
+    at ``w`` from calls of ``grad_fn`` alone, e.g. by power iteration on finite-difference
+    Hessian-vector products:
+
+    .. math::
+
+        Hv \approx \frac{\nabla J(w + hv) - \nabla J(w - hv)}{2h}, \qquad
+        v \leftarrow \frac{Hv}{\|Hv\|}, \qquad v^\top H v \to \lambda_{\max}
+
+    It is called on random quadratics :math:`J(w) = \tfrac12 (w - c)^\top A (w - c)` of 2 to 8
+    dimensions (positive definite, largest eigenvalue at least 1.5 times the next one) at
+    random points, and on Rosenbrock's function at its minimum :math:`(1, 1)`.
+
+    Parameters
+    ----------
+    reader_fn : callable
+        ``reader_fn(grad_fn, w) -> float``.
+    n_cases : int >= 1
+        Number of random quadratics (Rosenbrock is one more case).
+    seed : int
+        Seed of the random quadratics.
+    rtol : float > 0
+        Relative tolerance of the estimate.
+
+    Returns
+    -------
+    None
+        Prints a ``✓`` line on success.
+
+    Raises
+    ------
+    AssertionError
+        At the first case where the estimate is off, the function raises, returns None or
+        changes ``w`` in place; with a hint (smallest eigenvalue, squared, factor 2, swapped
+        arguments).
+    ValueError
+        If ``n_cases`` < 1, ``seed`` < 0 or ``rtol`` <= 0.
+    TypeError
+        If ``reader_fn`` is not callable, or an argument has the wrong type.
+
+    Examples
+    --------
+    >>> def largest_curvature(grad_fn, w, iterations=100, h=1e-4):
+    ...     v = np.ones_like(w) / np.sqrt(w.size)
+    ...     for _ in range(iterations):
+    ...         hv = (grad_fn(w + h * v) - grad_fn(w - h * v)) / (2 * h)
+    ...         estimate, v = v @ hv, hv / np.linalg.norm(hv)
+    ...     return estimate
+    >>> check_largest_curvature(largest_curvature)
+    ✓ largest_curvature finds the largest curvature of 5 functions.
+
+    References
+    ----------
+    Y. LeCun, L. Bottou, G. B. Orr, K.-R. Müller, "Efficient BackProp", in *Neural Networks:
+    Tricks of the Trade*, Springer, 1998, sec. 9, doi:10.1007/3-540-49430-8_2.
+    B. A. Pearlmutter, "Fast exact multiplication by the Hessian", Neural Computation 6(1),
+    1994, doi:10.1162/neco.1994.6.1.147.
+    """
+    if not callable(reader_fn):
+        raise TypeError(f"reader_fn must be a function, got {type(reader_fn).__name__}")
+    n_cases = _validate.integer("n_cases", n_cases, low=1)
+    rtol = _validate.real("rtol", rtol, low=0, low_open=True)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
+    name = _name(reader_fn)
+    cases = []
+    for _ in range(n_cases):
+        d = int(rng.integers(2, 9))
+        rest = rng.uniform(0.1, 5.0, d - 1)
+        eigenvalues = np.append(rest, rest.max() * rng.uniform(1.5, 3.0))
+        Q = np.linalg.qr(rng.standard_normal((d, d)))[0]
+        A = Q @ np.diag(eigenvalues) @ Q.T
+        centre = rng.standard_normal(d)
+        cases.append((lambda w, A=A, c=centre: A @ (np.asarray(w) - c), rng.standard_normal(d),
+                      np.sort(eigenvalues), f"a random {d}-dimensional quadratic"))
+    hessian = np.array([[802.0, -400.0], [-400.0, 200.0]])       # Rosenbrock at (1, 1)
+    cases.append((_rosenbrock_grad, np.array([1.0, 1.0]), np.linalg.eigvalsh(hessian),
+                  "Rosenbrock's function at its minimum (1, 1)"))
+    for k, (grad_fn, w, eigenvalues, what) in enumerate(cases, start=1):
+        expected = float(eigenvalues[-1])
+        where = [f"case {k} of {len(cases)}: {what}, at w = {_fmt(w)}",
+                 f"  Hessian eigenvalues {_fmt(eigenvalues)}"]
+        given = w.copy()
+        try:
+            got = reader_fn(grad_fn, given)
+            raised = None
+        except Exception as err:
+            got, raised = None, err
+        if raised is not None:
+            try:
+                swapped = float(reader_fn(w.copy(), grad_fn))
+            except Exception:
+                swapped = None
+            if swapped is not None and np.isclose(swapped, expected, rtol=rtol):
+                _fail(f"{name} seems to take its arguments in the other order.",
+                      where + ["define it as largest_curvature(grad_fn, w, ...): the gradient "
+                               "function first, then the point"], cause=raised)
+            got = _call(reader_fn, (grad_fn, w.copy()), {}, name, where)
+        if got is None or got is Ellipsis:
+            _not_implemented(name)
+        if not np.array_equal(given, w):
+            _fail(f"{name} changed its input w in place ({what}).",
+                  where + ["hint: build new points, w + h * v, instead of changing w."])
+        lines = _kind_problem(got, expected)
+        if lines:
+            _fail(f"{name} is not correct for case {k} of {len(cases)}.", where + lines)
+        value = float(_as_array(got))
+        if np.isclose(value, expected, rtol=rtol):
+            continue
+        hint = None
+        if np.isclose(value, eigenvalues[0], rtol=1e-3):
+            hint = "that is the smallest eigenvalue: power iteration v ← Hv/|Hv| finds the largest."
+        elif np.isclose(value, expected**2, rtol=1e-3):
+            hint = "you returned |Hv|² (or λ²): return v·Hv for a unit vector v."
+        elif np.isclose(value, 2 * expected, rtol=1e-3):
+            hint = "twice too large: the central difference divides by 2h."
+        elif np.isclose(value, -expected, rtol=1e-3):
+            hint = "the sign is flipped: Hv ≈ (∇J(w + hv) − ∇J(w − hv)) / (2h)."
+        _fail(f"{name} is not correct for case {k} of {len(cases)}.",
+              where + [f"expected: {expected:.8g}", f"got:      {value:.8g}"]
+              + ([f"hint: {hint}"] if hint else ["hint: enough iterations? a unit start vector?"]))
+    print(f"✓ {name} finds the largest curvature of {len(cases)} functions.")
+
+__all__ += ["check_steps_needed", "check_standardise", "check_largest_curvature"]

@@ -903,3 +903,106 @@ def load_mnist(directory, kind="train"):
                          f"got {images.shape} and {labels.shape}")
     X = images.reshape(len(images), -1).astype(np.float32) / 255.0
     return Mnist(X, labels.astype(np.int64))
+
+
+# --------------------------------------------------------------------------- chapter 04: sparse problem
+class SparseProblem(NamedTuple):
+    r"""Least squares on :func:`sparse_features`, with everything its analysis needs.
+
+    :math:`J(w) = \|Xw - y\|^2 / (2N)`, :math:`\nabla J(w) = Hw - b`, :math:`H = X^\top X / N`,
+    :math:`b = X^\top y / N`. Fields: ``X``, ``y``, ``w_true``, ``frequencies`` (the drawing
+    probabilities :math:`p_j`), ``p_hat`` (observed frequencies, the diagonal of ``H``), ``H``,
+    ``b``, ``w_star`` (the minimiser of :math:`J`), ``L`` (the largest eigenvalue of ``H``).
+    Methods ``loss(w)`` and ``grad(w)``; ``grad`` also takes a stack of points of shape
+    ``(runs, d)``, as :func:`gdlab.optim.run_many` passes them.
+    """
+    X: np.ndarray
+    y: np.ndarray
+    w_true: np.ndarray
+    frequencies: np.ndarray
+    p_hat: np.ndarray
+    H: np.ndarray
+    b: np.ndarray
+    w_star: np.ndarray
+    L: float
+
+    def loss(self, w):
+        """The loss :math:`\\|Xw - y\\|^2 / (2N)` at ``w`` of shape (d,)."""
+        residual = self.X @ np.asarray(w, dtype=float) - self.y
+        return 0.5 * float(residual @ residual) / len(self.y)
+
+    def grad(self, w):
+        """The gradient :math:`Hw - b` at ``w`` of shape (d,) or (runs, d)."""
+        return np.asarray(w, dtype=float) @ self.H - self.b
+
+
+def sparse_problem(n_samples=5000, n_features=20, seed=0, noise=0.1, max_frequency=0.5,
+                   min_frequency=0.002):
+    r"""The sparse-feature least-squares problem of the chapter on challenges, in one call.
+
+    Draws :func:`sparse_features` (feature :math:`j` present with probability :math:`p_j`,
+    falling geometrically from ``max_frequency`` to ``min_frequency``) and returns it with
+    the quantities of its analysis:
+
+    .. math::
+
+        J(w) = \frac{1}{2N}\|Xw - y\|^2, \quad \nabla J(w) = Hw - b, \quad
+        H = \frac{X^\top X}{N}, \quad b = \frac{X^\top y}{N}, \quad
+        H_{jj} = \hat p_j = \frac{1}{N}\sum_i x_{ij}, \quad w^\star = H^{-1} b
+
+    (:math:`H_{jj} = \hat p_j` because :math:`x^2 = x` for a 0/1 feature: a rare feature is a
+    flat direction of the loss).
+
+    Parameters
+    ----------
+    n_samples, n_features, seed, noise, max_frequency, min_frequency
+        As in :func:`sparse_features` (the defaults are the chapter's problem).
+
+    Returns
+    -------
+    SparseProblem
+        Named tuple ``(X, y, w_true, frequencies, p_hat, H, b, w_star, L)`` with methods
+        ``loss(w)`` and ``grad(w)``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`sparse_features`, or if some feature occurs in no sample (then :math:`H`
+        is singular and :math:`w^\star` not unique: draw more samples or raise
+        ``min_frequency``).
+    TypeError
+        As :func:`sparse_features`.
+
+    Examples
+    --------
+    >>> problem = sparse_problem()
+    >>> problem.X.shape, round(problem.L, 3)
+    ((5000, 20), 0.786)
+    >>> bool(np.allclose(np.diag(problem.H), problem.p_hat))     # curvature = frequency
+    True
+    >>> float(np.abs(problem.grad(problem.w_star)).max()) < 1e-12
+    True
+
+    References
+    ----------
+    J. Duchi, E. Hazan, Y. Singer, "Adaptive subgradient methods for online learning and
+    stochastic optimization", JMLR 12, 2011. S. Ruder, "An overview of gradient descent
+    optimization algorithms", arXiv:1609.04747, 2016, sec. 4.4.
+    """
+    X, y, w_true, frequencies = sparse_features(n_samples=n_samples, n_features=n_features,
+                                                seed=seed, noise=noise,
+                                                max_frequency=max_frequency,
+                                                min_frequency=min_frequency)
+    p_hat = X.mean(axis=0)
+    if not np.all(p_hat > 0):
+        j = int(np.flatnonzero(p_hat == 0)[0])
+        raise ValueError(f"feature {j} occurs in none of the {len(y)} samples, so the Hessian is "
+                         "singular: draw more samples or raise min_frequency")
+    H = X.T @ X / len(y)
+    b = X.T @ y / len(y)
+    w_star = np.linalg.solve(H, b)
+    return SparseProblem(X, y, w_true, frequencies, p_hat, H, b, w_star,
+                         float(np.linalg.eigvalsh(H)[-1]))
+
+
+__all__ += ["SparseProblem", "sparse_problem"]
