@@ -37,7 +37,7 @@ def test_check_close_wrong_submissions(capsys):
     assert "expected shape (3,), got shape (3, 1)" in message and "reshape" in message
     message = _fails(check.check_close, "g", [8.0, np.nan, 27.0], expected)
     assert "non-finite value (nan) at index (1,) where 7 was expected" in message
-    assert "forget to `return`" in _fails(check.check_close, "g", None, expected)
+    assert "forget to 'return'" in _fails(check.check_close, "g", None, expected)
     assert "(a str)" in _fails(check.check_close, "g", "8", 8.0)
     message = _fails(check.check_close, "g", [8.0, 7.5, 27.0], expected)
     assert "index (1,): expected 7, got 7.5 (1 of 3 entries wrong)" in message
@@ -313,7 +313,7 @@ def test_check_schedule_wrong_submissions():
     def no_return(epoch):
         0.1 * 0.9 ** epoch
     message = _fails(check.check_schedule, no_return, exponential)
-    assert "no_return returned None" in message and "forgot to `return`" in message
+    assert "no_return returned None" in message and "forgot to 'return'" in message
 
     def crashes_late(epoch):
         return [0.1, 0.09][epoch]
@@ -482,7 +482,7 @@ def test_check_equal(capsys):
     assert capsys.readouterr().out.count("✓") == 3
     assert "off by +1" in _fails(check.check_equal, "steps", 43, 42)
     assert "wrong shape" in _fails(check.check_equal, "steps", [1, 2], [1, 2, 3])
-    assert "forget to `return`" in _fails(check.check_equal, "steps", None, 42)
+    assert "forget to 'return'" in _fails(check.check_equal, "steps", None, 42)
     assert "'sgd'" in _fails(check.check_equal, "name", "sgd", "adam")
     _fails(check.check_equal, "steps", 42.5, 42)
 
@@ -495,3 +495,33 @@ def test_check_between(capsys):
     assert "non-finite" in _fails(check.check_between, "loss", float("nan"), 0.1, 0.2)
     with pytest.raises(ValueError, match="low must be <= high"):
         check.check_between("loss", 0.15, 0.2, 0.1)
+    with pytest.raises(check.NotImplementedYet, match="not done yet"):
+        check.check_between("loss", None, 0.1, 0.2)
+
+
+def test_messages_carry_no_backticks():
+    # a starter's traceback is shown on the web page, and Pygments' traceback lexer fails on backticks
+    for message in (_fails(check.check_close, "g", None, 1.0),
+                    _fails(check.check_equal, "n", None, 1),
+                    _fails(check.check_gradient, f, lambda t: None, shape=(3,))):
+        assert "`" not in message
+
+
+def test_an_exception_in_the_reader_function_says_what_to_fix():
+    def wrong_signature(theta, extra):
+        return theta
+
+    message = _fails(check.check_gradient, f, wrong_signature, shape=(3,))
+    assert "raised TypeError" in message and "an array of shape (3,)" in message
+    assert "parameters match" in message
+
+    def bad_index(theta):
+        return np.array([theta[5], 0.0, 0.0])
+
+    message = _fails(check.check_gradient, f, bad_index, shape=(3,))
+    assert "raised IndexError" in message and "check the shapes" in message
+
+    def undefined(theta):
+        return theta * not_defined_anywhere  # noqa: F821
+
+    assert "set-up cell" in _fails(check.check_gradient, f, undefined, shape=(3,))

@@ -129,7 +129,7 @@ def _step_hint(new, expected_new, old, rtol, atol):
 def _kind_problem(got, expected):
     """Lines saying why ``got`` cannot be compared with ``expected`` (None, type, shape, NaN), or None."""
     if got is None:
-        return ["got None: did the function forget to `return` its result?"]
+        return ["got None: did the function forget to 'return' its result?"]
     if _is_bool(got) and not _is_bool(expected):
         return [f"got {_fmt(got)} (a bool), expected a number like {_fmt(expected)}",
                 "hint: a comparison such as `a == b` or `x > 0` gives True/False; return the "
@@ -178,9 +178,15 @@ def _problem(got, expected, rtol, atol):
     return lines
 
 
+def _plain(text):
+    """Messages quote code with ' ', not Markdown backticks: a traceback shown on the web page
+    is highlighted by Pygments, whose traceback lexer fails on backticks."""
+    return text.replace("`", "'")
+
+
 def _fail(title, lines, cause=None):
     message = "\n".join([f"✗ {title}"] + ["  " + line for line in lines])
-    raise AssertionError(message) from cause
+    raise AssertionError(_plain(message)) from cause
 
 
 class NotImplementedYet(AssertionError):
@@ -191,10 +197,36 @@ class NotImplementedYet(AssertionError):
 
 
 def _not_implemented(what, cause=None):
-    message = (f"✗ {what} returned None: it is not implemented yet, or it forgot to `return` "
-               "its result.\n  Replace the `...` in its body with your code and end it with "
-               "`return <result>`.")
+    message = (f"✗ {what} returned None: it is not implemented yet, or it forgot to 'return' "
+               "its result.\n  Replace the '...' in its body with your code and end it with "
+               "'return <result>'.")
     raise NotImplementedYet(message) from cause
+
+
+def _describe_arguments(args, kwargs):
+    def one(x):
+        if hasattr(x, "shape") and hasattr(x, "dtype"):
+            return f"an array of shape {tuple(x.shape)}"
+        return type(x).__name__
+    described = [one(a) for a in args] + [f"{k}={one(v)}" for k, v in kwargs.items()]
+    return ", ".join(described) if described else "no arguments"
+
+
+def _exception_hint(err, args, kwargs):
+    """A line saying what to fix for the usual exceptions in a reader's function."""
+    text = str(err)
+    called_with = f"the checker calls your function with {_describe_arguments(args, kwargs)}"
+    if isinstance(err, TypeError) and ("argument" in text or "positional" in text):
+        return [f"hint: {called_with}; make its parameters match the exercise's signature."]
+    if isinstance(err, (ValueError, IndexError)) and any(
+            word in text for word in ("shape", "broadcast", "index", "dimension", "size")):
+        return [f"hint: {called_with}; check the shapes (print them) and your indexing."]
+    if isinstance(err, NameError):
+        return ["hint: a name is not defined inside your function: run the exercise's set-up cell "
+                "first, or define the name inside the function."]
+    if isinstance(err, ZeroDivisionError):
+        return ["hint: a division by zero: is a denominator (a count, a norm, a step) zero?"]
+    return []
 
 
 def _call(fn, args, kwargs, what, where_lines):
@@ -204,7 +236,8 @@ def _call(fn, args, kwargs, what, where_lines):
     except NotImplementedError as err:
         _not_implemented(what, cause=err)
     except Exception as err:  # the reader's bug, reported with the input that triggered it
-        _fail(f"{what} raised {type(err).__name__}: {err}", where_lines, cause=err)
+        _fail(f"{what} raised {type(err).__name__}: {err}",
+              where_lines + _exception_hint(err, args, kwargs), cause=err)
     if result is None or result is Ellipsis:
         _not_implemented(what)
     return result
@@ -316,7 +349,7 @@ def check_equal(name, got, expected):
     doi:10.1038/s41586-020-2649-2 (``numpy.array_equal``).
     """
     if got is None:
-        _fail(f"{name} is not correct.", ["got None: did the function forget to `return` its result?"])
+        _fail(f"{name} is not correct.", ["got None: did the function forget to 'return' its result?"])
     if isinstance(expected, (str, bool, np.bool_)) or isinstance(got, str):
         equal = type(got) is type(expected) and got == expected
         if isinstance(expected, (bool, np.bool_)) and isinstance(got, (bool, np.bool_)):
@@ -387,6 +420,9 @@ def check_between(name, got, low, high):
     high = _validate.real("high", high)
     if low > high:
         raise ValueError(f"low must be <= high, got low={low} > high={high}")
+    if got is None or got is Ellipsis:
+        raise NotImplementedYet(f"✗ {name} is None: the experiment is not done yet. Replace the "
+                                "'...' with your code so that it gives the number.")
     lines = _kind_problem(got, float(low))
     if lines:
         _fail(f"{name} is not a number in [{low:g}, {high:g}].", lines)
