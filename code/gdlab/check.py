@@ -2152,3 +2152,554 @@ def check_largest_curvature(reader_fn, n_cases=4, seed=0, rtol=1e-4):
     print(f"✓ {name} finds the largest curvature of {len(cases)} functions.")
 
 __all__ += ["check_steps_needed", "check_standardise", "check_largest_curvature"]
+
+
+# ---- chapter 03 exercises
+def _matches(got, candidate, rtol, atol):
+    """Whether the reader's result equals a candidate (a known slip), without raising."""
+    try:
+        g, c = _as_array(got), _as_array(candidate)
+    except (TypeError, ValueError):
+        return False
+    return g.shape == c.shape and bool(np.allclose(g, c, rtol=rtol, atol=atol))
+
+
+def _whole_number(got):
+    """``got`` as an int when it is a whole number (int, NumPy integer, integral float), else None."""
+    if isinstance(got, (bool, np.bool_)):
+        return None
+    if isinstance(got, numbers.Integral):
+        return int(got)
+    if isinstance(got, numbers.Real) and np.isfinite(got) and float(got).is_integer():
+        return int(got)
+    return None
+
+
+def _with_hint(lines, hint):
+    return [line for line in lines if not line.startswith("hint")] + ["hint: " + hint]
+
+
+def _matrix_problem(got, expected, rtol, atol):
+    """:func:`_problem` for a 2-D result; its transpose hint cannot compare non-square arrays."""
+    try:
+        return _problem(got, expected, rtol, atol)
+    except ValueError:
+        return [f"expected: {_fmt(_as_array(expected))}", f"got:      {_fmt(_as_array(got))}"]
+
+
+def _sgd_variant(grad_fn, X, y, theta0, lr, epochs, batch_size, seed, slip=None):
+    """Mini-batch SGD with a schedule, as gdlab.optim.run_minibatch, or with a known slip."""
+    from gdlab import data
+
+    theta = np.array(theta0, dtype=float)
+    n = len(y)
+    rng = np.random.default_rng(seed)
+    t = 0
+    for epoch in range(epochs):
+        if slip == "same order":
+            rng = np.random.default_rng(seed)
+        batches = data.batch_indices(n, batch_size, rng, shuffle=slip != "no shuffle")
+        if slip == "drop last" and len(batches[-1]) < batch_size:
+            batches = batches[:-1]
+        for batch in batches:
+            rate = {"epochs": lr(epoch), "from 1": lr(t + 1)}.get(slip, lr(t))
+            theta = theta - rate * grad_fn(theta, X[batch], y[batch])
+            t += 1
+    return theta
+
+
+def check_minibatch_sgd(reader_sgd, n_cases=4, seed=0, rtol=1e-9, atol=1e-12):
+    r"""Check a reader's mini-batch SGD loop with a learning-rate schedule.
+
+    Every epoch draws a new permutation of the :math:`N` examples and cuts it into batches
+    :math:`B` of ``batch_size`` (the last may be smaller), as
+    ``gdlab.data.batch_indices(N, batch_size, rng)`` with ONE generator
+    ``rng = np.random.default_rng(seed)`` for the whole run; each batch gives one update
+
+    .. math::
+
+        \theta_{t+1} = \theta_t - \eta_t\, \nabla J_B(\theta_t), \qquad t = 0, 1, 2, \dots
+
+    where :math:`t` counts the updates made so far, so the first update uses ``lr(0)``. The
+    reference is :func:`gdlab.optim.run_minibatch`; the cases are random least-squares
+    problems (12 to 40 examples, 1 to 4 parameters, batch sizes that divide :math:`N` or not)
+    with random inverse-time schedules and seeds.
+
+    Parameters
+    ----------
+    reader_sgd : callable
+        ``reader_sgd(grad_fn, X, y, theta0, lr, epochs, batch_size, seed) -> theta``, with
+        ``grad_fn(theta, X_batch, y_batch)`` and ``lr(t)`` a function of the update count.
+    n_cases : int >= 1
+    seed : int >= 0
+        Seed of the random problems.
+    rtol, atol : float
+        Tolerances.
+
+    Returns
+    -------
+    None
+        Prints a ``✓`` line on success.
+
+    Raises
+    ------
+    AssertionError
+        At the first problem where the reader's parameters raise, are not finite or are wrong,
+        with a hint when they match a known slip (no shuffling, the same order every epoch, the
+        rate of the epoch instead of the update, ``lr(1)`` for the first update, the last batch
+        left out, ``epochs`` and ``batch_size`` swapped), or when ``theta0`` was changed in
+        place.
+    TypeError
+        If ``reader_sgd`` is not callable, or ``n_cases`` or ``seed`` is not an integer.
+    ValueError
+        If ``n_cases`` < 1 or ``seed`` < 0.
+
+    Examples
+    --------
+    >>> from gdlab import data
+    >>> def my_sgd(grad_fn, X, y, theta0, lr, epochs, batch_size, seed):
+    ...     rng, theta, t = np.random.default_rng(seed), theta0, 0
+    ...     for epoch in range(epochs):
+    ...         for batch in data.batch_indices(len(y), batch_size, rng):
+    ...             theta = theta - lr(t) * grad_fn(theta, X[batch], y[batch])
+    ...             t += 1
+    ...     return theta
+    >>> check_minibatch_sgd(my_sgd)  # doctest: +ELLIPSIS
+    ✓ my_sgd agrees with optim.run_minibatch on 4 random problems ...
+    >>> def per_epoch(grad_fn, X, y, theta0, lr, epochs, batch_size, seed):
+    ...     rng, theta = np.random.default_rng(seed), theta0
+    ...     for epoch in range(epochs):
+    ...         for batch in data.batch_indices(len(y), batch_size, rng):
+    ...             theta = theta - lr(epoch) * grad_fn(theta, X[batch], y[batch])
+    ...     return theta
+    >>> check_minibatch_sgd(per_epoch)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    AssertionError: ✗ per_epoch is not correct for problem 1 of 4.
+    ...
+      hint: the rate follows the epoch: t counts the updates made so far ...
+
+    References
+    ----------
+    S. Ruder, "An overview of gradient descent optimization algorithms", arXiv:1609.04747, 2016,
+    section 2.3. H. Robbins, S. Monro, "A stochastic approximation method", The Annals of
+    Mathematical Statistics 22(3), 400-407, 1951, doi:10.1214/aoms/1177729586.
+    """
+    from gdlab import losses, optim
+
+    if not callable(reader_sgd):
+        raise TypeError(f"check_minibatch_sgd(reader_sgd) needs a function, got "
+                        f"{type(reader_sgd).__name__}")
+    n_cases = _validate.integer("n_cases", n_cases, low=1)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
+    name = _name(reader_sgd)
+    grad_fn = losses.least_squares_grad
+    slips = {"no shuffle": "the examples are visited in their stored order: draw a new random order "
+                           "every epoch, data.batch_indices(len(y), batch_size, rng).",
+             "same order": "every epoch has the same order: create ONE generator "
+                           "rng = np.random.default_rng(seed) before the loop over epochs, not in it.",
+             "epochs": "the rate follows the epoch: t counts the updates made so far (t += 1 after "
+                       "every batch), and each update uses lr(t).",
+             "from 1": "the first update must use lr(0): increase t after the update, not before.",
+             "drop last": "the last, smaller batch belongs to the epoch too: use every batch that "
+                          "data.batch_indices returns."}
+    for k in range(1, n_cases + 1):
+        n_examples, n_params = int(rng.integers(12, 41)), int(rng.integers(1, 5))
+        batch_size = int(rng.choice([1, 3, 5, n_examples])) if k > 1 else 5
+        epochs = int(rng.integers(2, 4))
+        X = rng.standard_normal((n_examples, n_params))
+        y = X @ rng.standard_normal(n_params) + 0.1 * rng.standard_normal(n_examples)
+        theta0 = rng.standard_normal(n_params)
+        lr0, tau, run_seed = float(rng.uniform(0.02, 0.1)), float(rng.uniform(2, 10)), int(rng.integers(100))
+
+        def lr(t, lr0=lr0, tau=tau):
+            return lr0 / (1 + t / tau)
+
+        where = [f"problem {k}: X of shape {X.shape}, epochs = {epochs}, batch_size = {batch_size}, "
+                 f"seed = {run_seed}, lr(t) = {lr0:.4g} / (1 + t / {tau:.4g})"]
+        expected = optim.run_minibatch(grad_fn, X, y, theta0, lr=lr, epochs=epochs,
+                                       batch_size=batch_size, seed=run_seed).theta
+        start = theta0.copy()
+        got = _call(reader_sgd, (grad_fn, X, y, start, lr, epochs, batch_size, run_seed), {}, name,
+                    where)
+        lines = _problem(got, expected, rtol, atol)
+        if lines:
+            for slip, hint in slips.items():
+                candidate = _sgd_variant(grad_fn, X, y, theta0, lr, epochs, batch_size, run_seed, slip)
+                if _matches(got, candidate, rtol, atol):
+                    lines = _with_hint(lines, hint)
+                    break
+            else:
+                if epochs != batch_size and _matches(got, _sgd_variant(
+                        grad_fn, X, y, theta0, lr, batch_size, epochs, run_seed), rtol, atol):
+                    lines = _with_hint(lines, "epochs and batch_size are swapped: the signature is "
+                                              "(grad_fn, X, y, theta0, lr, epochs, batch_size, seed).")
+            _fail(f"{name} is not correct for problem {k} of {n_cases}.", where + lines)
+        if not np.array_equal(start, theta0):
+            _fail(f"{name} changed its input theta0 in place (problem {k} of {n_cases}).",
+                  where + ["hint: theta = theta - ... builds a new array; theta -= ... changes the "
+                           "caller's theta0."])
+    print(f"✓ {name} agrees with optim.run_minibatch on {n_cases} random problems "
+          f"(12 to 40 examples, batch sizes that divide N or not).")
+
+
+def _logistic_rows(theta, X, y):
+    z = X @ theta
+    return (0.5 * (1.0 + np.tanh(0.5 * z)) - y)[:, None] * X
+
+
+def check_per_example_gradients(reader_fn, n_cases=4, seed=0, rtol=1e-9, atol=1e-12):
+    r"""Check a reader's per-example gradients of logistic regression, one row per example.
+
+    .. math::
+
+        G_{i\cdot} = \nabla J_i(\theta) = \big(\sigma(x_i^\top\theta) - y_i\big)\, x_i^\top,
+        \qquad \sigma(z) = \frac{1}{1 + e^{-z}},
+
+    an :math:`N \times d` matrix whose mean over the rows is the full gradient. The cases are
+    random problems (5 to 40 examples, 2 to 5 parameters, labels 0 or 1).
+
+    Parameters
+    ----------
+    reader_fn : callable
+        ``reader_fn(theta, X, y) -> array`` of shape ``(N, d)``.
+    n_cases : int >= 1
+    seed : int >= 0
+        Seed of the random problems.
+    rtol, atol : float
+        Tolerances.
+
+    Returns
+    -------
+    None
+        Prints a ``✓`` line on success.
+
+    Raises
+    ------
+    AssertionError
+        At the first problem where the result raises, has the wrong shape (with a hint for the
+        mean gradient or the transpose), is not finite or is wrong (with a hint for a missing
+        sigmoid or a flipped sign).
+    TypeError
+        If ``reader_fn`` is not callable, or ``n_cases`` or ``seed`` is not an integer.
+    ValueError
+        If ``n_cases`` < 1 or ``seed`` < 0.
+
+    Examples
+    --------
+    >>> def rows(theta, X, y):
+    ...     return (1 / (1 + np.exp(-X @ theta)) - y)[:, None] * X
+    >>> check_per_example_gradients(rows)
+    ✓ rows gives the per-example gradients on 4 random problems.
+    >>> def mean_only(theta, X, y):
+    ...     return X.T @ (1 / (1 + np.exp(-X @ theta)) - y) / len(y)
+    >>> check_per_example_gradients(mean_only)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    AssertionError: ✗ mean_only is not correct for problem 1 of 4.
+    ...
+      hint: that is the mean gradient: return one row per example, ...
+
+    References
+    ----------
+    C. M. Bishop, *Pattern Recognition and Machine Learning*, Springer, 2006, section 4.3.2.
+    """
+    if not callable(reader_fn):
+        raise TypeError(f"check_per_example_gradients(reader_fn) needs a function, got "
+                        f"{type(reader_fn).__name__}")
+    n_cases = _validate.integer("n_cases", n_cases, low=1)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
+    name = _name(reader_fn)
+    for k in range(1, n_cases + 1):
+        n_examples, n_params = int(rng.integers(5, 41)), int(rng.integers(2, 6))
+        X = rng.standard_normal((n_examples, n_params))
+        y = (rng.random(n_examples) < 0.4).astype(float)
+        theta = rng.standard_normal(n_params)
+        where = [f"problem {k}: theta = {_fmt(theta)}, X of shape {X.shape}, y of shape {y.shape}"]
+        expected = _logistic_rows(theta, X, y)
+        got = _call(reader_fn, (theta.copy(), X.copy(), y.copy()), {}, name, where)
+        lines = _matrix_problem(got, expected, rtol, atol)
+        if lines:
+            slips = [(expected.mean(axis=0), "that is the mean gradient: return one row per example, "
+                                             "an array of shape (N, d)."),
+                     (expected.T, "row i must be the gradient of example i: your result is the "
+                                  "transpose (d, N); multiply (sigmoid(X @ theta) - y)[:, None] * X."),
+                     ((X @ theta - y)[:, None] * X, "that is the least-squares gradient: apply the "
+                                                    "sigmoid to X @ theta before subtracting y.")]
+            for candidate, hint in slips:
+                if _matches(got, candidate, rtol, atol):
+                    lines = _with_hint(lines, hint)
+                    break
+            _fail(f"{name} is not correct for problem {k} of {n_cases}.", where + lines)
+    print(f"✓ {name} gives the per-example gradients on {n_cases} random problems.")
+
+
+def _smallest_batch(N, fraction):
+    # the smallest n with (N - n)/(N - 1) <= 1 - fraction, i.e. n >= 1 + fraction (N - 1)
+    n = max(1, int(np.ceil(1 + fraction * (N - 1) - 1e-9)))
+    while n > 1 and (N - (n - 1)) / (N - 1) <= 1 - fraction:
+        n -= 1
+    while (N - n) / (N - 1) > 1 - fraction:
+        n += 1
+    return n
+
+
+def check_smallest_batch(reader_fn, n_cases=6, seed=0):
+    r"""Check a reader's smallest batch size whose finite-population correction removes a fraction.
+
+    Drawn without replacement from :math:`N` examples, a batch of :math:`n` has the variance
+    of a batch drawn with replacement times :math:`(N - n)/(N - 1)`. The answer is the smallest
+    whole :math:`n \ge 1` with
+
+    .. math::
+
+        \frac{N - n}{N - 1} \le 1 - f ,
+
+    where :math:`f` is the fraction of the variance removed. The cases are the chapter's
+    :math:`N = 1024, f = 0.1` (answer 104), a case where the bound is reached exactly, and
+    random ones.
+
+    Parameters
+    ----------
+    reader_fn : callable
+        ``reader_fn(N, fraction) -> int``.
+    n_cases : int >= 1
+        Number of random cases besides the two fixed ones.
+    seed : int >= 0
+
+    Returns
+    -------
+    None
+        Prints a ``✓`` line on success.
+
+    Raises
+    ------
+    AssertionError
+        At the first case where the result raises, is not a whole number or is wrong (with a
+        hint when it is off by one or is the answer for the arguments swapped).
+    TypeError
+        If ``reader_fn`` is not callable, or ``n_cases`` or ``seed`` is not an integer.
+    ValueError
+        If ``n_cases`` < 1 or ``seed`` < 0.
+
+    Examples
+    --------
+    >>> import math
+    >>> def smallest(N, fraction):
+    ...     return next(n for n in range(1, N + 1) if (N - n) / (N - 1) <= 1 - fraction)
+    >>> check_smallest_batch(smallest)
+    ✓ smallest is right for 8 pairs (N, fraction).
+    >>> def rounded(N, fraction):
+    ...     return round(1 + fraction * (N - 1))
+    >>> check_smallest_batch(rounded)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    AssertionError: ✗ rounded is not correct for N = 1024, fraction = 0.1.
+    ...
+      hint: off by −1: the smallest n for which (N − n)/(N − 1) <= 1 − fraction ...
+
+    References
+    ----------
+    W. G. Cochran, *Sampling Techniques*, 3rd ed., Wiley, 1977, section 2.6 (the
+    finite-population correction).
+    """
+    if not callable(reader_fn):
+        raise TypeError(f"check_smallest_batch(reader_fn) needs a function, got {type(reader_fn).__name__}")
+    n_cases = _validate.integer("n_cases", n_cases, low=1)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
+    name = _name(reader_fn)
+    cases = [(1024, 0.1), (11, 0.5)] + [(int(rng.integers(10, 5001)), round(float(rng.uniform(0.01, 0.9)), 3))
+                                      for _ in range(n_cases)]
+    for N, fraction in cases:
+        where = [f"N = {N}, fraction = {fraction}"]
+        got = _call(reader_fn, (N, fraction), {}, name, where)
+        expected = _smallest_batch(N, fraction)
+        value = _whole_number(got)
+        if value is None:
+            _fail(f"{name} is not correct for N = {N}, fraction = {fraction}.",
+                  where + [f"got {_fmt(got)} (a {type(got).__name__}), expected a whole number like "
+                           f"{expected}", "hint: a batch size is a whole number: round up with "
+                           "math.ceil, or search n = 1, 2, ... ."])
+        if value != expected:
+            lines = where + [f"expected: {expected}", f"got:      {value}"]
+            if abs(value - expected) == 1:
+                lines.append(f"hint: off by {'+' if value > expected else '−'}1: the smallest n for "
+                             "which (N − n)/(N − 1) <= 1 − fraction (the bound itself counts).")
+            _fail(f"{name} is not correct for N = {N}, fraction = {fraction}.", lines)
+    print(f"✓ {name} is right for {len(cases)} pairs (N, fraction).")
+
+
+def check_robbins_monro(reader_fn):
+    r"""Check a reader's test of the Robbins–Monro conditions for polynomially decaying rates.
+
+    For :math:`\eta_t = \eta_0/(1 + t/\tau)^p` with :math:`\eta_0, \tau > 0`, the conditions
+
+    .. math::
+
+        \sum_{t=0}^{\infty} \eta_t = \infty, \qquad \sum_{t=0}^{\infty} \eta_t^2 < \infty
+
+    hold exactly when :math:`\tfrac12 < p \le 1` (compare with :math:`\sum_t t^{-q}`, finite
+    exactly when :math:`q > 1`). The reader's function is asked about 14 powers, among them
+    the boundaries 1/2 and 1.
+
+    Parameters
+    ----------
+    reader_fn : callable
+        ``reader_fn(p) -> bool``: whether both conditions hold.
+
+    Returns
+    -------
+    None
+        Prints a ``✓`` line on success.
+
+    Raises
+    ------
+    AssertionError
+        At the first power where the answer raises, is not a bool, or is wrong, with the
+        condition that decides it.
+    TypeError
+        If ``reader_fn`` is not callable.
+
+    Examples
+    --------
+    >>> check_robbins_monro(lambda p: 0.5 < p <= 1)
+    ✓ your function decides the Robbins–Monro conditions correctly for 14 powers p.
+    >>> check_robbins_monro(lambda p: 0 < p <= 1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    AssertionError: ✗ your function is wrong for p = 0.25.
+    ...
+
+    References
+    ----------
+    H. Robbins, S. Monro, "A stochastic approximation method", The Annals of Mathematical
+    Statistics 22(3), 400-407, 1951, doi:10.1214/aoms/1177729586.
+    """
+    if not callable(reader_fn):
+        raise TypeError(f"check_robbins_monro(reader_fn) needs a function, got {type(reader_fn).__name__}")
+    name = _name(reader_fn)
+    powers = [0.25, 0.5, 0.75, 1, 2, 0.1, 0.3, 0.51, 0.6, 0.9, 0.99, 1.01, 1.5, 3]
+    for p in powers:
+        where = [f"p = {p}"]
+        got = _call(reader_fn, (p,), {}, name, where)
+        if not _is_bool(got):
+            _fail(f"{name} must return True or False for p = {p}.",
+                  where + [f"got {_fmt(got)} (a {type(got).__name__})"])
+        expected = 0.5 < p <= 1
+        if bool(got) != expected:
+            if p <= 0.5:
+                why = (f"η_t² falls like t^(−{2 * p:g}), and the sum of t^(−q) is infinite for "
+                       "q <= 1: the injected noise never stops.")
+            elif p > 1:
+                why = (f"η_t falls like t^(−{p:g}), and the sum of t^(−q) is finite for q > 1: the "
+                       "iterates can only travel a bounded distance.")
+            else:
+                why = (f"η_t falls like t^(−{p:g}) with p <= 1 (its sum is infinite) and η_t² like "
+                       f"t^(−{2 * p:g}) with 2p > 1 (its sum is finite): both conditions hold.")
+            _fail(f"{name} is wrong for p = {p}.", where + [f"expected: {expected}",
+                                                           f"got:      {bool(got)}", "hint: " + why])
+    print(f"✓ {name} decides the Robbins–Monro conditions correctly for {len(powers)} powers p.")
+
+
+def _tracking_error(lr, X, y, W, start, slip=None):
+    theta = np.zeros(X.shape[1])
+    errors = []
+    for t in range(len(y)):
+        before = theta
+        theta = theta - lr * (X[t] @ theta - y[t]) * X[t]
+        errors.append(np.linalg.norm((before if slip == "before" else theta) - W[t]))
+    errors = np.array(errors)
+    if slip == "all":
+        return errors.mean()
+    if slip == "squared":
+        return np.mean(errors[start:] ** 2)
+    return errors[start:].mean()
+
+
+def check_tracking_error(reader_fn, n_cases=4, seed=0, rtol=1e-9, atol=1e-12):
+    r"""Check a reader's tracking error of constant-rate online SGD on a drifting stream.
+
+    From :math:`\theta = 0`, one update per example :math:`t = 0, 1, \dots, T - 1`,
+
+    .. math::
+
+        \theta_t = \theta_{t-1} - \eta\,(x_t^\top\theta_{t-1} - y_t)\,x_t, \qquad
+        \text{error} = \frac{1}{T - s}\sum_{t=s}^{T-1} \lVert \theta_t - w(t) \rVert ,
+
+    comparing the iterate *after* the update with example :math:`t` with the true weights
+    :math:`w(t)` (row ``t`` of ``W``), over :math:`t \ge s` = ``start``. The cases are random
+    drifting streams (200 to 600 examples, 1 to 3 weights).
+
+    Parameters
+    ----------
+    reader_fn : callable
+        ``reader_fn(lr, X, y, W, start) -> float``.
+    n_cases : int >= 1
+    seed : int >= 0
+        Seed of the random streams.
+    rtol, atol : float
+        Tolerances.
+
+    Returns
+    -------
+    None
+        Prints a ``✓`` line on success.
+
+    Raises
+    ------
+    AssertionError
+        At the first stream where the result raises, is not a number or is wrong, with a hint
+        when it compares the iterate before the update, averages over the whole stream, or
+        averages squared errors.
+    TypeError
+        If ``reader_fn`` is not callable, or ``n_cases`` or ``seed`` is not an integer.
+    ValueError
+        If ``n_cases`` < 1 or ``seed`` < 0.
+
+    Examples
+    --------
+    >>> def tracking(lr, X, y, W, start):
+    ...     theta, errors = np.zeros(X.shape[1]), []
+    ...     for t in range(len(y)):
+    ...         theta = theta - lr * (X[t] @ theta - y[t]) * X[t]
+    ...         errors.append(np.linalg.norm(theta - W[t]))
+    ...     return np.mean(errors[start:])
+    >>> check_tracking_error(tracking)
+    ✓ tracking gives the tracking error on 4 random drifting streams.
+
+    References
+    ----------
+    B. Widrow, J. M. McCool, M. G. Larimore, C. R. Johnson, "Stationary and nonstationary
+    learning characteristics of the LMS adaptive filter", Proceedings of the IEEE 64(8),
+    1151-1162, 1976, doi:10.1109/PROC.1976.10286.
+    """
+    if not callable(reader_fn):
+        raise TypeError(f"check_tracking_error(reader_fn) needs a function, got {type(reader_fn).__name__}")
+    n_cases = _validate.integer("n_cases", n_cases, low=1)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
+    name = _name(reader_fn)
+    slips = {"before": "compare the iterate after the update with example t (theta_t) with w(t), "
+                       "not the one before it.",
+             "all": "average over t >= start only: the first examples are the warm-up.",
+             "squared": "average the distances |theta_t − w(t)| (np.linalg.norm), not their squares."}
+    for k in range(1, n_cases + 1):
+        T, dim = int(rng.integers(200, 601)), int(rng.integers(1, 4))
+        drift = np.cumsum(0.02 * rng.standard_normal((T, dim)), axis=0) + rng.standard_normal(dim)
+        X = rng.standard_normal((T, dim))
+        y = np.sum(X * drift, axis=1) + 0.2 * rng.standard_normal(T)
+        lr, start = float(rng.uniform(0.01, 0.2)), T // 4
+        where = [f"stream {k}: X of shape {X.shape}, lr = {lr:.4g}, start = {start}"]
+        expected = _tracking_error(lr, X, y, drift, start)
+        got = _call(reader_fn, (lr, X.copy(), y.copy(), drift.copy(), start), {}, name, where)
+        lines = _problem(got, expected, rtol, atol)
+        if lines:
+            for slip, hint in slips.items():
+                if _matches(got, _tracking_error(lr, X, y, drift, start, slip), rtol, atol):
+                    lines = _with_hint(lines, hint)
+                    break
+            _fail(f"{name} is not correct for stream {k} of {n_cases}.", where + lines)
+    print(f"✓ {name} gives the tracking error on {n_cases} random drifting streams.")
+
+
+__all__ += ["check_minibatch_sgd", "check_per_example_gradients", "check_smallest_batch",
+            "check_robbins_monro", "check_tracking_error"]
