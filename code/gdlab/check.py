@@ -1499,7 +1499,7 @@ def check_relu_network(weights_fn, target, n_inputs=1, n_points=200, seed=0, sca
     result = _call(weights_fn, (), {}, name, [])
     if not isinstance(result, (tuple, list)) or len(result) != 4:
         _fail(f"{name} should return four arrays (W1, b1, W2, b2).",
-              [f"got {_fmt(result)}", "hint: end it with `return W1, b1, W2, b2`."])
+              [f"got {_fmt(result)}", "hint: end it with 'return W1, b1, W2, b2'."])
     try:
         W1, b1, W2, b2 = (_as_array(a) for a in result)
     except (TypeError, ValueError) as err:
@@ -1620,7 +1620,7 @@ def check_best_line(reader_fit, n_cases=5, seed=0):
                   where + ["hint: compute new arrays (x - x.mean()) instead of x -= ..."])
         if not isinstance(got, (tuple, list, np.ndarray)) or len(got) != 2:
             _fail(f"{name} should return the pair (m, c).",
-                  where + [f"got {_fmt(got)}", "hint: end it with `return m, c`."])
+                  where + [f"got {_fmt(got)}", "hint: end it with 'return m, c'."])
         found = _compare_structure(tuple(got), (m_star, c_star), "result", 1e-8, 1e-10, ("m", "c"))
         if found:
             label, lines = found
