@@ -8,6 +8,7 @@ Public functions
 ----------------
 linear_regression, logistic_classification, sparse_features, noisy_polynomial,
 true_curve                 synthetic problems (float64 NumPy arrays)
+sparse_problem             sparse_features as least squares, with H, b, w*, L, loss, grad
 digits, digits_loaders     the 8x8 handwritten digits, split train/val/test
 make_loader                arrays -> torch DataLoader (seeded shuffling)
 batch_indices              one epoch of shuffled mini-batch indices (NumPy loops)
