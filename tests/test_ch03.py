@@ -354,4 +354,6 @@ def test_tracking_error(capsys):
         return np.mean(errors[start:])
 
     assert "not their squares" in _fails(check.check_tracking_error, squared)
+    assert "X and W are swapped" in _fails(check.check_tracking_error,
+                                           lambda lr, W, y, X, s: tracking(lr, X, y, W, s))
     assert "raised" in _fails(check.check_tracking_error, lambda lr, X, y, W, s: X @ W)

@@ -2649,8 +2649,8 @@ def check_tracking_error(reader_fn, n_cases=4, seed=0, rtol=1e-9, atol=1e-12):
     ------
     AssertionError
         At the first stream where the result raises, is not a number or is wrong, with a hint
-        when it compares the iterate before the update, averages over the whole stream, or
-        averages squared errors.
+        when it compares the iterate before the update, averages over the whole stream,
+        averages squared errors, or swaps ``X`` and ``W``.
     TypeError
         If ``reader_fn`` is not callable, or ``n_cases`` or ``seed`` is not an integer.
     ValueError
@@ -2697,6 +2697,10 @@ def check_tracking_error(reader_fn, n_cases=4, seed=0, rtol=1e-9, atol=1e-12):
                 if _matches(got, _tracking_error(lr, X, y, drift, start, slip), rtol, atol):
                     lines = _with_hint(lines, hint)
                     break
+            else:
+                if _matches(got, _tracking_error(lr, drift, y, X, start), rtol, atol):
+                    lines = _with_hint(lines, "X and W are swapped (they have the same shape): the "
+                                              "signature is (lr, X, y, W, start).")
             _fail(f"{name} is not correct for stream {k} of {n_cases}.", where + lines)
     print(f"✓ {name} gives the tracking error on {n_cases} random drifting streams.")
 
