@@ -2707,3 +2707,296 @@ def check_tracking_error(reader_fn, n_cases=4, seed=0, rtol=1e-9, atol=1e-12):
 
 __all__ += ["check_minibatch_sgd", "check_per_example_gradients", "check_smallest_batch",
             "check_robbins_monro", "check_tracking_error"]
+
+
+# ---- chapter 06 exercises
+def _adagrad_rate_run(t, g, lr, eps=1e-8):
+    """Adagrad's effective rate at step t of a constant gradient g, measured on a run of optim.Adagrad."""
+    from gdlab import optim  # here, not at the top: checkers load without the optimizers
+
+    path = optim.run(optim.Adagrad(lr=lr, eps=eps), lambda th: np.full_like(th, g), np.zeros(1), t)
+    return float((path[t - 1, 0] - path[t, 0]) / g)
+
+
+def check_adagrad_rate(reader_fn, n_random=4, seed=0, rtol=1e-6):
+    r"""Check a reader's formula for Adagrad's effective learning rate on a constant slope.
+
+    After :math:`t` steps of the same gradient :math:`g`, Adagrad's sum is :math:`G_t = t g^2`,
+    so the factor that multiplies :math:`g` in step :math:`t` is
+
+    .. math::
+
+        \eta_t = \frac{\eta}{\sqrt{G_t + \epsilon}} = \frac{\eta}{\sqrt{t g^2 + \epsilon}}
+        \approx \frac{\eta}{|g| \sqrt{t}} .
+
+    The reference is measured, not computed: ``gdlab.optim.Adagrad(lr, eps=1e-8)`` runs
+    :math:`t` steps of the constant gradient from :math:`\theta = 0` and the rate is
+    :math:`(\theta_{t-1} - \theta_t) / g`. The cases are :math:`t = 1, 2, 7` and
+    ``n_random`` random :math:`t \le 2000`, with gradients of either sign and sizes
+    :math:`10^{-1}` to :math:`10`, and rates :math:`\eta` from :math:`10^{-3}` to 1, where
+    :math:`\epsilon = 10^{-8}` changes the rate by less than :math:`10^{-6}` (relative).
+
+    Parameters
+    ----------
+    reader_fn : callable
+        ``reader_fn(t, g, lr) -> float``: the effective rate of step ``t`` (t >= 1).
+    n_random : int >= 0
+        Number of random cases after the fixed ones.
+    seed : int >= 0
+        Seed of the random cases.
+    rtol : float
+        Relative tolerance.
+
+    Returns
+    -------
+    None
+        Prints a ``✓`` line on success.
+
+    Raises
+    ------
+    AssertionError
+        At the first case where the reader's value raises, is not a finite number or is off;
+        with a hint for the common slips (a negative rate for a negative gradient, no square
+        root, the step instead of the rate, t off by one, t and g swapped).
+    TypeError
+        If ``reader_fn`` is not callable, or ``n_random`` or ``seed`` is not an integer.
+    ValueError
+        If ``n_random`` or ``seed`` is negative.
+
+    Examples
+    --------
+    >>> def adagrad_rate(t, g, lr):
+    ...     return lr / (abs(g) * np.sqrt(t))
+    >>> check_adagrad_rate(adagrad_rate)  # doctest: +ELLIPSIS
+    ✓ adagrad_rate gives Adagrad's effective rate in all 7 cases ...
+    >>> def rate(t, g, lr):
+    ...     return lr / (g * np.sqrt(t))
+    >>> check_adagrad_rate(rate)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    AssertionError: ✗ rate is wrong for t = 7, g = -0.3..., lr = ... (case 3 of 7).
+    ...
+      hint: your rate is negative for a negative gradient: a rate is positive (use |g|, np.abs(g)).
+
+    References
+    ----------
+    J. Duchi, E. Hazan, Y. Singer, "Adaptive subgradient methods for online learning and
+    stochastic optimization", JMLR 12, 2011, pp. 2121-2159. S. Ruder, "An overview of gradient
+    descent optimization algorithms", arXiv:1609.04747, 2016, section 4.3.
+    """
+    if not callable(reader_fn):
+        raise TypeError(f"check_adagrad_rate(reader_fn) needs a function, got "
+                        f"{type(reader_fn).__name__}")
+    n_random = _validate.integer("n_random", n_random, low=0)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
+    cases = [(1, 2.5, 0.01), (2, 0.6, 0.1), (7, -0.3, 0.5)]
+    for _ in range(n_random):
+        sign = rng.choice([-1.0, 1.0])
+        cases.append((int(rng.integers(10, 2001)), float(sign * 10.0 ** rng.uniform(-1, 1)),
+                      float(10.0 ** rng.uniform(-3, 0))))
+    name = _name(reader_fn, "your function")
+    n = len(cases)
+    for k, (t, g, lr) in enumerate(cases, start=1):
+        where = [f"for t = {t}, g = {g:.6g}, lr = {lr:.6g}"]
+        got = _call(reader_fn, (t, g, lr), {}, name, where)
+        expected = _adagrad_rate_run(t, g, lr)
+        lines = _kind_problem(got, expected)
+        if lines:
+            _fail(f"{name} returned no usable rate (case {k} of {n}).", where + lines)
+        value = float(_as_array(got))
+        if np.isclose(value, expected, rtol=rtol, atol=0):
+            continue
+        slips = [
+            (-expected if g < 0 else None, "your rate is negative for a negative gradient: a rate "
+             "is positive (use |g|, np.abs(g))."),
+            (lr / (g * g * t), "Adagrad divides by the square root of G_t = t g²: without the "
+             "root you get lr / (g² t)."),
+            (expected * g, "that is the step η g / √G_t; the rate is the factor that multiplies g "
+             "(divide by g)."),
+            (lr / (abs(g) * np.sqrt(t + 1)), "t is off by one: after t steps G_t holds t squared "
+             "gradients (t g²), the first step included."),
+            (lr / (abs(g) * np.sqrt(t - 1)) if t > 1 else None, "t is off by one: after t steps "
+             "G_t holds t squared gradients (t g²), the first step included."),
+            (expected / lr, "the learning rate lr is missing: the rate is lr / √G_t."),
+        ]
+        hint = next((text for wrong, text in slips
+                     if wrong is not None and np.isclose(value, wrong, rtol=1e-6, atol=0)), None)
+        if hint is None:
+            try:
+                swapped = float(np.ravel(_as_array(reader_fn(g, t, lr)))[0])
+            except Exception:  # the swapped call may fail: then it is no clue
+                swapped = None
+            if swapped is not None and np.isclose(swapped, expected, rtol=rtol, atol=0):
+                hint = ("your function gives the right rate when called as (g, t, lr): the order "
+                        "of the arguments is (t, g, lr).")
+        lines = [f"expected: {expected:.8g} (measured on a run of optim.Adagrad)",
+                 f"got:      {value:.8g}"]
+        if hint is None:
+            hint = _hint(np.array(value), np.array(expected), rtol, 0.0)
+        if hint:
+            lines.append("hint: " + hint)
+        _fail(f"{name} is wrong for t = {t}, g = {g:.6g}, lr = {lr:.6g} (case {k} of {n}).",
+              where[1:] + lines)
+    print(f"✓ {name} gives Adagrad's effective rate in all {n} cases (t from 1 to 2000, "
+          f"gradients of either sign, measured on runs of optim.Adagrad).")
+
+
+def _spd_quadratic(rng, n):
+    """A random quadratic ½ θᵀAθ − bᵀθ: A symmetric with eigenvalues in [0.5, 5], b normal."""
+    q = np.linalg.qr(rng.standard_normal((n, n)))[0]
+    a = (q * rng.uniform(0.5, 5.0, n)) @ q.T
+    return (a + a.T) / 2, rng.standard_normal(n)
+
+
+def check_torch_steps(reader_step, torch_optimizer, steps=20, n_cases=3, size=4, seed=0,
+                      rtol=1e-9, atol=1e-12, **hyper):
+    r"""Check a reader's optimizer step against a ``torch.optim`` optimizer, step after step.
+
+    The reader writes one step with torch's state, as a dict with torch's names:
+
+    .. math::
+
+        (\theta_t, s_t) = \texttt{reader\_step}(\theta_{t-1}, g_t, s_{t-1}),
+        \qquad g_t = A\theta_{t-1} - b ,
+
+    on ``n_cases`` random quadratics :math:`\frac12 \theta^\top A \theta - b^\top \theta`
+    (``size`` parameters, :math:`A` positive definite). Torch's optimizer (float64) runs the
+    same ``steps`` steps from the same random :math:`\theta_0`; after every step the reader's
+    :math:`\theta_t` and state are compared with torch's parameter and ``optimizer.state``.
+    The initial state the reader gets is torch's own (its tensors, for example
+    ``square_avg`` and ``acc_delta`` of ``Adadelta``, as NumPy arrays; ``step`` left out),
+    so the reader need not know how torch initialises it.
+
+    Parameters
+    ----------
+    reader_step : callable
+        ``reader_step(theta, grad, state) -> (new_theta, new_state)`` with ``state`` and
+        ``new_state`` dicts keyed by torch's state names; the hyper-parameters are fixed
+        inside (e.g. default arguments) and must match ``hyper``.
+    torch_optimizer : str or torch.optim.Optimizer subclass
+        E.g. ``"Adadelta"`` or ``torch.optim.Adadelta``.
+    steps : int >= 1
+    n_cases : int >= 1
+    size : int >= 1
+        Number of parameters.
+    seed : int >= 0
+    rtol, atol : float
+    **hyper
+        Keyword arguments of the torch optimizer (e.g. ``rho=0.9, eps=1e-6``).
+
+    Returns
+    -------
+    None
+        Prints a ``✓`` line with the largest difference from torch on success.
+
+    Raises
+    ------
+    AssertionError
+        At the first step where the reader's function raises, returns something other than
+        ``(new_theta, new_state)``, or its parameters or state differ from torch's; the
+        message names the case, the step and the state entry, with a hint (a swap of
+        ``theta`` and ``grad``, a state entry that is not updated).
+    TypeError
+        If ``reader_step`` is not callable, ``torch_optimizer`` is not a torch optimizer or
+        its name, or a count is not an integer.
+    ValueError
+        If a count is < 1 or ``seed`` < 0.
+
+    Examples
+    --------
+    >>> def sgd_momentum(theta, grad, state, lr=0.1, momentum=0.9):
+    ...     buf = momentum * state["momentum_buffer"] + grad if "momentum_buffer" in state else grad
+    ...     return theta - lr * buf, {"momentum_buffer": buf}
+    >>> check_torch_steps(sgd_momentum, "SGD", lr=0.1, momentum=0.9)  # doctest: +ELLIPSIS
+    ✓ sgd_momentum follows torch.optim.SGD(lr=0.1, momentum=0.9) for 20 steps ...
+
+    References
+    ----------
+    A. Paszke et al., "PyTorch: An imperative style, high-performance deep learning library",
+    NeurIPS 32, 2019, arXiv:1912.01703 (``torch.optim``).
+    """
+    import torch
+
+    if not callable(reader_step):
+        raise TypeError(f"check_torch_steps(reader_step, ...) needs a function, got "
+                        f"{type(reader_step).__name__}")
+    cls = getattr(torch.optim, torch_optimizer, None) if isinstance(torch_optimizer, str) \
+        else torch_optimizer
+    if not (isinstance(cls, type) and issubclass(cls, torch.optim.Optimizer)):
+        raise TypeError(f"torch_optimizer must be a torch.optim optimizer or its name, got "
+                        f"{torch_optimizer!r}")
+    steps = _validate.integer("steps", steps, low=1)
+    n_cases = _validate.integer("n_cases", n_cases, low=1)
+    size = _validate.integer("size", size, low=1)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
+    name = _name(reader_step)
+    label = f"torch.optim.{cls.__name__}(" + ", ".join(f"{k}={v!r}" for k, v in hyper.items()) + ")"
+
+    def torch_state(opt, p):
+        return {k: v.detach().numpy().copy() for k, v in opt.state[p].items()
+                if k != "step" and torch.is_tensor(v) and v.shape == p.shape}
+
+    largest = 0.0
+    for case in range(1, n_cases + 1):
+        A, b = _spd_quadratic(rng, size)
+        theta0 = rng.standard_normal(size)
+        p = torch.tensor(theta0, dtype=torch.float64, requires_grad=True)
+        opt = cls([p], **hyper)
+        # torch creates its state on the first step; a zero gradient at θ = 0 leaves it as created
+        probe = torch.zeros(size, dtype=torch.float64, requires_grad=True)
+        probe_opt = cls([probe], **hyper)
+        probe.grad = torch.zeros(size, dtype=torch.float64)
+        probe_opt.step()
+        state = torch_state(probe_opt, probe)
+        theta = theta0.copy()
+        for t in range(1, steps + 1):
+            grad = A @ theta - b
+            where = [f"case {case} of {n_cases}, step {t} of {steps}",
+                     f"theta = {_fmt(theta)}", f"grad  = {_fmt(grad)}", f"state = {_fmt(state)}"]
+            given = {k: v.copy() for k, v in state.items()}
+            result = _call(reader_step, (theta.copy(), grad.copy(), given), {}, name, where)
+            p.grad = torch.from_numpy(grad.copy())
+            opt.step()
+            expected_theta, expected_state = p.detach().numpy().copy(), torch_state(opt, p)
+            if not (isinstance(result, (tuple, list)) and len(result) == 2):
+                _fail(f"{name} must return (new_theta, new_state).",
+                      where[:1] + [f"got {_fmt(result)}",
+                                   "hint: end with 'return new_theta, new_state', new_state a "
+                                   f"dict with the keys {sorted(expected_state)}."])
+            new_theta, new_state = result
+            if hasattr(new_state, "_asdict"):
+                new_state = new_state._asdict()
+            lines = _problem(new_theta, expected_theta, rtol, atol)
+            if lines:
+                hint = None
+                try:
+                    swapped = reader_step(grad.copy(), theta.copy(), {k: v.copy() for k, v in
+                                                                      state.items()})[0]
+                    if _problem(swapped, expected_theta, rtol, atol) is None:
+                        hint = "you swapped theta and grad: the order is (theta, grad, state)."
+                except Exception:  # the swapped call may fail: then it is no clue
+                    pass
+                hint = hint or _step_hint(new_theta, expected_theta, theta, rtol, atol)
+                if hint and not any(line.startswith("hint") for line in lines):
+                    lines.append("hint: " + hint)
+                _fail(f"{name}'s new theta differs from {label}'s at step {t} (case {case}).",
+                      where + lines)
+            if not isinstance(new_state, dict) or not set(expected_state) <= set(new_state):
+                keys = sorted(new_state) if isinstance(new_state, dict) else type(new_state).__name__
+                _fail(f"{name}'s new state is not a dict with torch's keys (step {t}).",
+                      where[:1] + [f"expected the keys {sorted(expected_state)}, got {keys}"])
+            for key, value in expected_state.items():
+                lines = _problem(new_state[key], value, rtol, atol)
+                if lines:
+                    if _problem(new_state[key], state[key], 0, 0) is None:
+                        lines = [line for line in lines if not line.startswith("hint")]
+                        lines.append(f"hint: new_state[{key!r}] is the old value: update it and "
+                                     "return the new array.")
+                    _fail(f"{name}'s new_state[{key!r}] differs from torch's at step {t} "
+                          f"(case {case}); theta is still right.", where + lines)
+                largest = max(largest, float(np.max(np.abs(_as_array(new_state[key]) - value))))
+            largest = max(largest, float(np.max(np.abs(_as_array(new_theta) - expected_theta))))
+            theta = _as_array(new_theta).copy()
+            state = {k: _as_array(v).copy() for k, v in new_state.items() if k in expected_state}
+    print(f"✓ {name} follows {label} for {steps} steps on {n_cases} random quadratics "
+          f"(largest difference {largest:.1e}).")
