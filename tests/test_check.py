@@ -525,3 +525,11 @@ def test_an_exception_in_the_reader_function_says_what_to_fix():
         return theta * not_defined_anywhere  # noqa: F821
 
     assert "set-up cell" in _fails(check.check_gradient, f, undefined, shape=(3,))
+
+
+def test_a_wrong_non_square_matrix_gets_no_transpose_hint_and_no_crash():
+    expected = np.arange(6.0).reshape(2, 3)
+    message = _fails(check.check_close, "W", expected + np.array([0.0, 1.0, 0.0]), expected)
+    assert "transpose" not in message
+    assert "transpose" in _fails(check.check_close, "W", np.arange(4.0).reshape(2, 2).T,
+                                 np.arange(4.0).reshape(2, 2))

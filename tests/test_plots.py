@@ -307,9 +307,9 @@ def test_contour_styles_per_path():
     from gdlab.surfaces import SURFACES
     bowl = SURFACES["quadratic"]
     paths = {"GD": np.array([bowl.start, [0.5, 0.5]]), "SGD": np.array([bowl.start, [0.2, 0.1]])}
-    ax = plots.contour(bowl, paths=paths, styles={"SGD": {"color": "black", "ls": ":"}})
+    ax = plots.contour(bowl, paths=paths, styles={"SGD": {"c": "black", "ls": ":", "lw": 3}})
     gd, sgd = ax.lines[:2]
-    assert sgd.get_color() == "black" and sgd.get_linestyle() == ":"
+    assert sgd.get_color() == "black" and sgd.get_linestyle() == ":" and sgd.get_linewidth() == 3
     assert gd.get_linestyle() == "-" and gd.get_color() != "black"
     ax2 = plots.contour(bowl, paths=list(paths.values()), styles=[{"marker": "x"}, {"marker": "+"}])
     assert [line.get_marker() for line in ax2.lines[:2]] == ["x", "+"]

@@ -110,7 +110,7 @@ def _hint(g, e, rtol, atol):
         d = (g - e).flat[0]
         if np.allclose(g, e + d, rtol=rtol, atol=atol):
             return f"every value is off by the same amount ({d:.6g}): a constant term is wrong."
-        if g.ndim == 2 and np.allclose(g.T, e, rtol=rtol, atol=atol):
+        if g.ndim == 2 and g.T.shape == e.shape and np.allclose(g.T, e, rtol=rtol, atol=atol):
             return "your result is the transpose of the expected one."
     return None
 

@@ -349,11 +349,14 @@ def contour(
         ax.contour(X, Y, F, levels=levels, colors=colors, linewidths=0.9, alpha=0.8, zorder=1)
 
     show_dots = (max((len(p) for _, p in items), default=0) <= 100) if markers is None else markers
+    from matplotlib.cbook import normalize_kwargs
+    from matplotlib.lines import Line2D
+
     for i, ((label, p), style) in enumerate(zip(items, _path_styles(styles, items))):
-        kwargs = {"ls": _LINE_STYLES[i % len(_LINE_STYLES)],
+        kwargs = {"linestyle": _LINE_STYLES[i % len(_LINE_STYLES)],
                   "marker": _MARKERS[i % len(_MARKERS)] if show_dots else None,
                   "markersize": 2.5, "linewidth": 1.6, "color": f"C{i % 10}", "zorder": 3}
-        kwargs.update(style)
+        kwargs.update(normalize_kwargs(style, Line2D))   # "lw", "ls", "c" are aliases
         ax.plot(p[:, 0], p[:, 1], label=label, **kwargs)
 
     if show_start:

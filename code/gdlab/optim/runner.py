@@ -339,15 +339,28 @@ def run_many(optimizer, grad_fn, theta0, steps, *, lr=None, on_divergence="raise
     state = opt.init(theta)
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(1, steps + 1):
-            active = diverged_at == 0
-            grad = np.array(grad_fn(opt.grad_point(theta, state)), dtype=theta.dtype, copy=True)
+            grad = np.asarray(grad_fn(opt.grad_point(theta, state)), dtype=theta.dtype)
             if grad.shape != theta.shape:
                 raise ValueError(f"grad_fn must return an array of shape {theta.shape} "
                                  f"(runs, ...), got shape {grad.shape}")
-            bad_grad = active & ~_finite_per_run(grad)
-            grad[~active | bad_grad] = 0.0        # stopped runs get a harmless gradient
+            # the fast path (every run finite, none stopped) costs two isfinite calls per step
+            any_stopped = bool(diverged_at.any())
+            if any_stopped or not _all_finite(grad):
+                active = diverged_at == 0
+                bad_grad = active & ~_finite_per_run(grad)
+                grad = grad.copy()
+                grad[~active | bad_grad] = 0.0        # stopped runs get a harmless gradient
+            else:
+                active, bad_grad = None, None
             new_theta, state = opt.step(theta, grad, state)
-            new_theta = np.array(new_theta, dtype=theta.dtype, copy=True)
+            new_theta = np.asarray(new_theta, dtype=theta.dtype)
+            if bad_grad is None and _all_finite(new_theta):
+                path[t] = new_theta
+                theta = new_theta
+                continue
+            if bad_grad is None:
+                active, bad_grad = diverged_at == 0, np.zeros(runs, dtype=bool)
+            new_theta = new_theta.copy()
             bad = bad_grad | (active & ~_finite_per_run(new_theta))
             if bad.any():
                 r = int(np.flatnonzero(bad)[0])
