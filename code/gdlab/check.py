@@ -3000,3 +3000,122 @@ def check_torch_steps(reader_step, torch_optimizer, steps=20, n_cases=3, size=4,
             state = {k: _as_array(v).copy() for k, v in new_state.items() if k in expected_state}
     print(f"✓ {name} follows {label} for {steps} steps on {n_cases} random quadratics "
           f"(largest difference {largest:.1e}).")
+
+
+# ---- chapter 07 exercises
+def _adam_first_step_variants(g, lr, beta1, beta2, eps):
+    """Adam's uncorrected first step and the usual mistakes, as {name: step}."""
+    root = np.sqrt(1 - beta2) * np.abs(g)
+    return {
+        "right": -lr * (1 - beta1) * g / (root + eps),
+        "corrected": -lr * g / (np.abs(g) + eps),
+        "swapped": -lr * (1 - beta2) * g / (np.sqrt(1 - beta1) * np.abs(g) + eps),
+        "eps inside": -lr * (1 - beta1) * g / np.sqrt((1 - beta2) * g**2 + eps),
+        "no eps": -lr * (1 - beta1) * g / root,
+        "no root": -lr * (1 - beta1) * g / ((1 - beta2) * g**2 + eps),
+    }
+
+
+_FIRST_STEP_HINTS = {
+    "corrected": "this is the bias-corrected first step −η g/(|g| + ε). Without the corrections "
+                 "m_1 = (1−β1) g and v_1 = (1−β2) g² are used as they are.",
+    "swapped": "β1 and β2 are swapped: β1 belongs to the average of gradients m, β2 to the average "
+               "of squares v.",
+    "eps inside": "ε goes outside the square root in Adam: √v_1 + ε, not √(v_1 + ε).",
+    "no eps": "ε is missing from the denominator √v_1 + ε (it matters when |g| is small).",
+    "no root": "the denominator is the square root of v_1 = (1−β2) g², plus ε.",
+}
+
+
+def check_uncorrected_first_step(reader_fn, n_cases=6, seed=0, rtol=1e-7):
+    r"""Check a reader's first update of Adam without bias correction.
+
+    With :math:`m_0 = v_0 = 0` and the two bias-correction lines of Adam left out,
+    :math:`m_1 = (1-\beta_1) g` and :math:`v_1 = (1-\beta_2) g^2`, so the first update is
+
+    .. math::
+
+        \theta_1 - \theta_0 = -\eta\, \frac{(1-\beta_1)\, g}{\sqrt{1-\beta_2}\,|g| + \epsilon} .
+
+    Parameters
+    ----------
+    reader_fn : callable
+        ``reader_fn(g, lr, beta1, beta2, eps) -> ndarray`` of the shape of ``g`` (the
+        update, not the new parameters).
+    n_cases : int >= 1
+        Number of cases. Case 1 has the defaults (lr 0.001, betas 0.9 and 0.999, eps
+        1e-8); the others draw lr, the betas and eps at random, and gradients of shape
+        (5,) with entries from 1e-4 to 1e2 in size, so that eps matters in some entries.
+    seed : int >= 0
+        Seed of the random cases.
+    rtol : float
+        Relative tolerance.
+
+    Returns
+    -------
+    None
+        Prints a ``✓`` line on success.
+
+    Raises
+    ------
+    AssertionError
+        At the first wrong case, showing its inputs, with a hint when the answer is the
+        bias-corrected step, swaps ``beta1`` and ``beta2``, puts ``eps`` inside the root,
+        leaves ``eps`` or the root out, or has the sign flipped; also when the function
+        raises, returns ``None`` or changes ``g`` in place.
+    ValueError, TypeError
+        If ``n_cases`` < 1 or ``seed`` < 0, or either is not an integer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> def first_step(g, lr, beta1, beta2, eps):
+    ...     return -lr * (1 - beta1) * g / (np.sqrt(1 - beta2) * np.abs(g) + eps)
+    >>> check_uncorrected_first_step(first_step)
+    ✓ first_step is Adam's uncorrected first update in all 6 cases (3.16 η for the defaults).
+    >>> def corrected(g, lr, beta1, beta2, eps):
+    ...     return -lr * g / (np.abs(g) + eps)
+    >>> check_uncorrected_first_step(corrected)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    AssertionError: ✗ corrected is wrong in case 1 of 6.
+    ...
+      hint: this is the bias-corrected first step −η g/(|g| + ε). ...
+
+    References
+    ----------
+    D. P. Kingma, J. Ba, "Adam: A method for stochastic optimization", ICLR 2015,
+    arXiv:1412.6980 (Algorithm 1 and section 3).
+    """
+    n_cases = _validate.integer("n_cases", n_cases, low=1)
+    seed = _validate.seed("seed", seed)
+    rng = np.random.default_rng(seed)
+    name = _name(reader_fn)
+    for k in range(1, n_cases + 1):
+        if k == 1:
+            g = np.array([2.0, -0.5, 30.0, -1e-3, 0.07])
+            lr, beta1, beta2, eps = 0.001, 0.9, 0.999, 1e-8
+        else:
+            g = rng.choice([-1.0, 1.0], 5) * 10.0 ** rng.uniform(-4, 2, 5)
+            lr = float(10.0 ** rng.uniform(-4, 0))
+            beta1 = float(rng.uniform(0.5, 0.95))
+            beta2 = float(rng.uniform(0.98, 0.9999))
+            eps = float(10.0 ** rng.uniform(-8, -3))
+        where = [f"inputs (case {k} of {n_cases}): g = {_fmt(g)}, lr = {lr:.6g}, beta1 = {beta1:.6g}, "
+                 f"beta2 = {beta2:.6g}, eps = {eps:.3g}"]
+        given = g.copy()
+        got = _call(reader_fn, (given, lr, beta1, beta2, eps), {}, name, where)
+        if not np.array_equal(given, g):
+            _fail(f"{name} changed its argument g in place (case {k} of {n_cases}).",
+                  where + ["hint: compute a new array instead of g *= ... or g[...] = ..."])
+        variants = _adam_first_step_variants(g, lr, beta1, beta2, eps)
+        lines = _problem(got, variants["right"], rtol, 1e-300)
+        if lines:
+            for mistake, hint in _FIRST_STEP_HINTS.items():
+                if _problem(got, variants[mistake], rtol, 1e-300) is None:
+                    lines = [line for line in lines if not line.startswith("hint")]
+                    lines.append("hint: " + hint)
+                    break
+            _fail(f"{name} is wrong in case {k} of {n_cases}.", where + lines)
+    print(f"✓ {name} is Adam's uncorrected first update in all {n_cases} cases "
+          f"(3.16 η for the defaults).")
