@@ -364,7 +364,7 @@ def test_ravine_numbers(ns):
 def test_minibatch_table_numbers(ns):
     table = {name: {v: tuple(round(100 * float(e), 1) for e in errs) for v, errs in row.items()}
              for name, row in ns["rare_mb"].items()}
-    assert table["SGD, η·L"] == {1.0: (52.1, 1.4), 1.5: (40.7, 0.8), 2.0: (32.2, 10.7)}
+    assert table["SGD, η × L"] == {1.0: (52.1, 1.4), 1.5: (40.7, 0.8), 2.0: (32.2, 10.7)}
     assert table["Adagrad, η"][0.3][0] == pytest.approx(6.2, abs=0.05)
     assert table["Adagrad, η"][1.0] == pytest.approx((9.5, 8.0), abs=0.05)
     assert table["RMSprop, η"][0.03] == pytest.approx((8.4, 9.9), abs=0.05)
