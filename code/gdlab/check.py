@@ -3119,3 +3119,143 @@ def check_uncorrected_first_step(reader_fn, n_cases=6, seed=0, rtol=1e-7):
             _fail(f"{name} is wrong in case {k} of {n_cases}.", where + lines)
     print(f"✓ {name} is Adam's uncorrected first update in all {n_cases} cases "
           f"(3.16 η for the defaults).")
+
+
+# ---- chapter 05 exercises
+def _momentum_rate(eta, gamma, lam, nesterov):
+    """Largest |root| of z² − (1 + γ' − ηλ) z + γ' with γ' = γ (heavy ball) or γ(1 − ηλ) (NAG)."""
+    a = eta * lam
+    g = gamma * (1 - a) if nesterov else gamma
+    b = 1 + g - a
+    root = np.sqrt(complex(b * b - 4 * g))
+    return max(abs((b + root) / 2), abs((b - root) / 2))
+
+
+def check_momentum_rate(reader_rate, nesterov=False, n_cases=12, seed=None, rtol=1e-6):
+    r"""Check a reader's rate of momentum (or NAG) on one eigen-direction of a quadratic.
+
+    On :math:`f(c) = \frac12 \lambda c^2` the heavy ball maps :math:`(c_{t-1}, v_{t-1})` to
+    :math:`(c_t, v_t)` with a :math:`2 \times 2` matrix; NAG, which takes the gradient at the
+    look-ahead point :math:`c - \gamma v`, with another one:
+
+    .. math::
+
+        M_{\text{heavy ball}} = \begin{pmatrix} 1 - \eta\lambda & -\gamma \\ \eta\lambda & \gamma
+        \end{pmatrix}, \qquad
+        M_{\text{NAG}} = \begin{pmatrix} 1 - \eta\lambda & -\gamma(1 - \eta\lambda) \\ \eta\lambda &
+        \gamma(1 - \eta\lambda) \end{pmatrix}, \qquad
+        \rho = \max |\text{eigenvalue}| .
+
+    The reference is the larger modulus of the roots of the characteristic polynomial
+    :math:`z^2 - (1 + \gamma' - \eta\lambda) z + \gamma'`, with :math:`\gamma' = \gamma` for
+    the heavy ball and :math:`\gamma(1 - \eta\lambda)` for NAG. The cases are drawn afresh
+    (:math:`\eta \in (0.01, 0.5)`, :math:`\gamma \in [0, 0.99)`, :math:`\lambda \in (0.1, 10)`,
+    stable and unstable ones), with one over-damped and one under-damped case always included.
+
+    Parameters
+    ----------
+    reader_rate : callable
+        ``reader_rate(eta, gamma, lam) -> float``.
+    nesterov : bool, default False
+        Check NAG's rate instead of the heavy ball's.
+    n_cases : int >= 2
+        Number of cases.
+    seed : int >= 0, optional
+        Seed of the random cases (default: fresh cases at every call).
+    rtol : float
+        Relative tolerance.
+
+    Returns
+    -------
+    None
+        Prints a ``✓`` line on success.
+
+    Raises
+    ------
+    AssertionError
+        At the first case where the reader's function raises, returns no number, or a wrong
+        one; with a hint when it swapped ``eta`` and ``gamma``, returned the other method's
+        rate, a root instead of its modulus, or the smallest modulus.
+    TypeError
+        If ``reader_rate`` is not callable or ``nesterov`` is not a bool.
+    ValueError
+        If ``n_cases`` < 2 or ``seed`` < 0.
+
+    Examples
+    --------
+    >>> def rate(eta, gamma, lam):
+    ...     M = np.array([[1 - eta * lam, -gamma], [eta * lam, gamma]])
+    ...     return np.abs(np.linalg.eigvals(M)).max()
+    >>> check_momentum_rate(rate, seed=0)
+    ✓ rate gives the heavy ball's rate per step on 12 random (η, γ, λ), stable and unstable.
+    >>> check_momentum_rate(rate, nesterov=True, seed=0)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    AssertionError: ✗ rate is not NAG's rate for case 1 of 12.
+    ...
+      hint: this is the heavy ball's rate; NAG takes the gradient at c − γv, which ...
+
+    References
+    ----------
+    B. T. Polyak, "Some methods of speeding up the convergence of iteration methods", USSR
+    Computational Mathematics and Mathematical Physics 4(5), 1964,
+    doi:10.1016/0041-5553(64)90137-5.
+    I. Sutskever, J. Martens, G. Dahl, G. Hinton, "On the importance of initialization and
+    momentum in deep learning", ICML 2013, PMLR 28(3):1139-1147.
+    """
+    if not callable(reader_rate):
+        raise TypeError(f"check_momentum_rate(reader_rate) needs a function, got "
+                        f"{type(reader_rate).__name__}")
+    if not isinstance(nesterov, (bool, np.bool_)):
+        raise TypeError(f"nesterov must be True or False, got {nesterov!r}")
+    n_cases = _validate.integer("n_cases", n_cases, low=2)
+    rng = np.random.default_rng(None if seed is None else _validate.seed("seed", seed))
+    method = "NAG" if nesterov else "the heavy ball"
+    other = not nesterov
+    # one over-damped and one under-damped case, then random ones
+    cases = [(0.05, 0.1, 1.0), (0.1, 0.9, 2.0)]
+    while len(cases) < n_cases:
+        cases.append((float(rng.uniform(0.01, 0.5)), float(rng.uniform(0, 0.99)),
+                      float(rng.uniform(0.1, 10.0))))
+    order = rng.permutation(len(cases))
+    cases = [cases[i] for i in order]
+    name = _name(reader_rate)
+    n_unstable = 0
+    for k, (eta, gamma, lam) in enumerate(cases, start=1):
+        where = [f"inputs: eta = {eta:.6g}, gamma = {gamma:.6g}, lam = {lam:.6g}"]
+        expected = _momentum_rate(eta, gamma, lam, nesterov)
+        n_unstable += expected >= 1
+        got = _call(reader_rate, (eta, gamma, lam), {}, name, where)
+        if isinstance(got, (complex, np.complexfloating)) or np.iscomplexobj(got):
+            _fail(f"{name} returned a complex number for case {k} of {n_cases}.",
+                  where + [f"got:      {got}",
+                           "hint: the rate is the modulus: np.abs(...) of the eigenvalues."])
+        lines = _kind_problem(got, expected)
+        if lines:
+            if np.ndim(got) > 0:
+                lines = [line for line in lines if not line.startswith("hint")] + [
+                    "hint: return one number, the largest modulus: np.abs(eigenvalues).max()."]
+            _fail(f"{name} did not return a number for case {k} of {n_cases}.", where + lines)
+        value = float(_as_array(got))
+        if np.isclose(value, expected, rtol=rtol, atol=1e-12):
+            continue
+        lines = where + [f"expected: {expected:.8g}", f"got:      {value:.8g}"]
+        roots = np.roots([1, -(1 + (gamma * (1 - eta * lam) if nesterov else gamma) - eta * lam),
+                          gamma * (1 - eta * lam) if nesterov else gamma])
+        slips = [(_momentum_rate(gamma, eta, lam, nesterov),
+                  "you swapped eta and gamma: the order is (eta, gamma, lam)."),
+                 (_momentum_rate(eta, gamma, lam, other),
+                  ("this is the heavy ball's rate; NAG takes the gradient at c − γv, which "
+                   "multiplies the momentum by (1 − ηλ) in the matrix.") if nesterov else
+                  "this is NAG's rate; the heavy ball takes the gradient at c itself."),
+                 (float(np.abs(roots).min()),
+                  "this is the smaller modulus: the rate is set by the larger one."),
+                 (float(max(roots.real, key=abs)),
+                  "use the modulus of the eigenvalues (np.abs), not their real part.")]
+        for candidate, hint in slips:
+            if np.isclose(value, candidate, rtol=rtol, atol=1e-12):
+                lines.append("hint: " + hint)
+                break
+        _fail(f"{name} is not {method}'s rate for case {k} of {n_cases}.", lines)
+    print(f"✓ {name} gives {method}'s rate per step on {n_cases} random (η, γ, λ), "
+          f"stable and unstable.")
