@@ -42,6 +42,13 @@ def test_search_score_is_the_median_unless_a_run_diverged():
     diverged[1, 3] = 7
     assert tuning.search_score(values, diverged)[1] == np.inf
     assert tuning.search_score([1.0, 5.0, 2.0], [False, False, False]) == 2.0
+    tiny = tuning.search_score([[3e-15, 1e-16, 0.0], [1e-13, 2e-12, 5e-12]], np.zeros((2, 3), int),
+                               floor=1e-12)
+    np.testing.assert_array_equal(tiny, [1e-12, 2e-12])
+    assert tuning.best_rate([0.1, 0.3, 1.0], tuning.search_score(
+        [[1e-16], [1e-15], [1e-17]], [[0], [0], [0]], floor=1e-12)) == 0.1   # round-off ties
+    with pytest.raises(ValueError, match="floor must be a finite number >= 0"):
+        tuning.search_score([1.0], [0], floor=-1.0)
 
 
 def test_search_score_matches_run_many_on_a_surface():

@@ -3259,3 +3259,381 @@ def check_momentum_rate(reader_rate, nesterov=False, n_cases=12, seed=None, rtol
         _fail(f"{name} is not {method}'s rate for case {k} of {n_cases}.", lines)
     print(f"✓ {name} gives {method}'s rate per step on {n_cases} random (η, γ, λ), "
           f"stable and unstable.")
+
+
+# ---- chapter 08 exercises
+def _parameter_names(fn):
+    try:
+        return list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return []
+
+
+def _whole_number(got):
+    """``got`` as an int if it is a whole number (int, NumPy integer, integral float), else None."""
+    if isinstance(got, (bool, np.bool_)) or not isinstance(got, numbers.Real):
+        return None
+    value = float(got)
+    return int(value) if np.isfinite(value) and value == round(value) else None
+
+
+def _best_rate_cases(rng, n_cases):
+    cases = [([0.01, 0.1, 1.0], [0.3, 0.05, np.inf]),             # the docstring's example
+             ([1.0, 0.1, 0.01], [0.05, 0.05, 0.3])]                # a tie, rates falling
+    while len(cases) < n_cases:
+        k = int(rng.integers(4, 9))
+        rates = 10.0 ** (rng.permutation(k) / 2 - 3)               # a shuffled log grid
+        scores = np.round(10.0 ** rng.uniform(-3, 1, k), 3)
+        scores[rng.random(k) < 0.25] = np.inf                      # some rates diverged
+        scores[int(np.argmax(np.isfinite(scores)))] = 0.5          # at least one works
+        if len(cases) % 2 == 0:                                    # a tie for the best
+            j = int(rng.choice(np.flatnonzero(np.isfinite(scores))))
+            best = float(np.min(scores[np.isfinite(scores)]))
+            scores[j] = best
+            scores[(j + 1) % k] = best
+        cases.append((rates.tolist(), scores.tolist()))
+    return cases
+
+
+def check_best_rate(reader_fn, n_cases=8, seed=0):
+    r"""Check a reader's choice of the learning rate with the lowest score (ties: the smaller rate).
+
+    .. math::
+
+        \eta^\star = \min \big\{ \eta_k : s_k = \min_j s_j \big\}
+
+    The reference is :func:`gdlab.tuning.best_rate`. The cases are the docstring's two
+    examples and random shuffled log grids of 4 to 8 rates whose scores include ``inf``
+    (a rate that diverged) and, in every other case, a tie for the lowest score.
+
+    Parameters
+    ----------
+    reader_fn : callable
+        ``reader_fn(rates, scores) -> float``; gets lists (copies).
+    n_cases : int >= 2
+    seed : int >= 0
+        Seed of the random cases.
+
+    Returns
+    -------
+    None
+        Prints a ``✓`` line on success.
+
+    Raises
+    ------
+    AssertionError
+        At the first wrong case, showing its inputs, with a hint when the answer is an index,
+        a score instead of a rate (arguments swapped?), the highest score's rate, the larger
+        rate of a tie, or an ``inf`` rate; also when the function raises or returns None.
+    TypeError, ValueError
+        If ``reader_fn`` is not callable, or ``n_cases`` / ``seed`` is not a valid integer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> def best_rate(rates, scores):
+    ...     rates, scores = np.asarray(rates), np.asarray(scores)
+    ...     return float(rates[scores == scores.min()].min())
+    >>> check_best_rate(best_rate)
+    ✓ best_rate picks the rate with the lowest score in all 8 cases (ties: the smaller rate).
+    >>> def first_best(rates, scores):
+    ...     return rates[int(np.argmin(scores))]
+    >>> check_best_rate(first_best)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    AssertionError: ✗ first_best is wrong in case 2 of 8.
+    ...
+      hint: 1 and 0.1 tie for the lowest score: take the smaller rate, the one further from divergence.
+
+    References
+    ----------
+    Choi, D. et al. (2019). On empirical comparisons of optimizers for deep learning.
+    arXiv:1910.05446.
+    """
+    from gdlab import tuning
+
+    if not callable(reader_fn):
+        raise TypeError(f"check_best_rate(reader_fn) needs a function, got {type(reader_fn).__name__}")
+    n_cases = _validate.integer("n_cases", n_cases, low=2)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
+    name = _name(reader_fn)
+    if _parameter_names(reader_fn)[:2] == ["scores", "rates"]:
+        _fail(f"{name} takes (scores, rates): the order is best_rate(rates, scores).",
+              ["hint: swap the two parameters in the 'def' line."])
+    cases = _best_rate_cases(rng, n_cases)
+    for k, (rates, scores) in enumerate(cases, start=1):
+        where = [f"rates  = {_fmt(np.array(rates))}", f"scores = {_fmt(np.array(scores))}"]
+        expected = tuning.best_rate(rates, scores)
+        got = _call(reader_fn, (list(rates), list(scores)), {}, name, where)
+        lines = _kind_problem(got, expected)
+        if lines:
+            _fail(f"{name} did not return a rate in case {k} of {n_cases}.", where + lines)
+        value = float(_as_array(got))
+        if np.isclose(value, expected, rtol=1e-12, atol=0):
+            continue
+        r, s = np.array(rates), np.array(scores)
+        finite = np.isfinite(s)
+        lines = where + [f"expected: {expected:.6g}", f"got:      {value:.6g}"]
+        best = s == s[finite].min()
+        if value in r[best]:
+            lines.append(f"hint: {' and '.join(f'{v:g}' for v in r[best])} tie for the lowest "
+                         "score: take the smaller rate, the one further from divergence.")
+        elif value == int(np.flatnonzero(r == expected)[0]):
+            lines.append("hint: that is the position of the best rate in the list; return the "
+                         "rate itself, rates[k].")
+        elif value in s:
+            lines.append("hint: that is a score, not a rate: are the arguments swapped? "
+                         "The order is best_rate(rates, scores).")
+        elif finite.any() and value in r[s == s[finite].max()]:
+            lines.append("hint: that rate has the highest finite score; lower is better.")
+        elif value in r[~finite]:
+            lines.append("hint: that rate scored inf (it diverged): it is out.")
+        _fail(f"{name} is wrong in case {k} of {n_cases}.", lines)
+    print(f"✓ {name} picks the rate with the lowest score in all {n_cases} cases "
+          f"(ties: the smaller rate).")
+
+
+def _escape_steps(y0, lr):
+    """Gradient descent on x² − y²: y_{t+1} = y_t + 2 lr y_t; steps until |y| >= 1."""
+    y, t = abs(float(y0)), 0
+    while y < 1.0:
+        y, t = y + 2.0 * lr * y, t + 1
+    return t
+
+
+def check_escape_steps(reader_fn, n_cases=8, seed=0):
+    r"""Check a reader's count of the steps gradient descent needs to leave the saddle :math:`x^2 - y^2`.
+
+    The :math:`y` coordinate follows :math:`y_{t+1} = y_t - \eta\,\partial_y f = (1 + 2\eta)\, y_t`,
+    so :math:`|y_t| = (1 + 2\eta)^t |y_0|` and the first step with :math:`|y_t| \ge 1` is
+
+    .. math::
+
+        t^\star = \left\lceil \frac{\ln(1/|y_0|)}{\ln(1 + 2\eta)} \right\rceil .
+
+    The reference counts the steps by iterating the rule itself (so rounding is never an
+    issue). Case 1 is the default rate 0.01 from :math:`y_0 = 10^{-3}` (349 steps); the
+    others draw :math:`y_0 = \pm 10^{u}`, :math:`u \in [-6, -1]`, and
+    :math:`\eta = 10^{v}`, :math:`v \in [-3, -0.3]`.
+
+    Parameters
+    ----------
+    reader_fn : callable
+        ``reader_fn(y0, lr) -> int``.
+    n_cases : int >= 1
+    seed : int >= 0
+        Seed of the random cases.
+
+    Returns
+    -------
+    None
+        Prints a ``✓`` line on success.
+
+    Raises
+    ------
+    AssertionError
+        At the first wrong case, with a hint for a count off by one, a factor 1 + η instead
+        of 1 + 2η, a negative :math:`y_0` not handled, swapped arguments, or a count that is
+        not a whole number; also when the function raises or returns None.
+    TypeError, ValueError
+        If ``reader_fn`` is not callable, or ``n_cases`` / ``seed`` is not a valid integer.
+
+    Examples
+    --------
+    >>> import math
+    >>> def escape_steps(y0, lr):
+    ...     return math.ceil(math.log(1 / abs(y0)) / math.log(1 + 2 * lr))
+    >>> check_escape_steps(escape_steps)
+    ✓ escape_steps counts the steps to leave the saddle in all 8 cases (349 at lr = 0.01 from y0 = 1e-3).
+    >>> def half_as_fast(y0, lr):
+    ...     return math.ceil(math.log(1 / abs(y0)) / math.log(1 + lr))
+    >>> check_escape_steps(half_as_fast)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    AssertionError: ✗ half_as_fast is wrong in case 1 of 8.
+    ...
+      hint: the gradient of −y² is −2y, so y grows by the factor 1 + 2·lr per step, not 1 + lr.
+
+    References
+    ----------
+    Dauphin, Y. et al. (2014). Identifying and attacking the saddle point problem in
+    high-dimensional non-convex optimization. NeurIPS 27. arXiv:1406.2572.
+    """
+    if not callable(reader_fn):
+        raise TypeError(f"check_escape_steps(reader_fn) needs a function, got {type(reader_fn).__name__}")
+    n_cases = _validate.integer("n_cases", n_cases, low=1)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
+    name = _name(reader_fn)
+    if _parameter_names(reader_fn)[:2] == ["lr", "y0"]:
+        _fail(f"{name} takes (lr, y0): the order is escape_steps(y0, lr).",
+              ["hint: swap the two parameters in the 'def' line."])
+    cases = [(1e-3, 0.01)]
+    while len(cases) < n_cases:
+        sign = -1.0 if len(cases) % 3 == 2 else 1.0
+        cases.append((sign * float(10 ** rng.uniform(-6, -1)), float(10 ** rng.uniform(-3, -0.3))))
+    for k, (y0, lr) in enumerate(cases, start=1):
+        where = [f"y0 = {y0:.6g}, lr = {lr:.6g}"]
+        expected = _escape_steps(y0, lr)
+        got = _call(reader_fn, (y0, lr), {}, name, where)
+        value = _whole_number(got)
+        if value is None:
+            lines = where + [f"expected: {expected}", f"got:      {_fmt(got)}"]
+            if isinstance(got, numbers.Real) and not isinstance(got, (bool, np.bool_)) \
+                    and np.isnan(float(got)) and y0 < 0:
+                lines.append("hint: y0 is negative here: the distance from the ridge is |y0| "
+                             "(abs(y0)).")
+            elif isinstance(got, numbers.Real) and np.isfinite(float(got)):
+                lines.append("hint: a number of steps is a whole number: round up with "
+                             "math.ceil.")
+            _fail(f"{name} did not return a whole number of steps in case {k} of {n_cases}.",
+                  lines)
+        if value == expected:
+            continue
+        lines = where + [f"expected: {expected}", f"got:      {value}"]
+        if abs(value - expected) == 1:
+            lines.append("hint: off by one: the answer is the FIRST t with (1 + 2·lr)^t·|y0| >= 1, "
+                         "so round up (math.ceil) and count t from 0.")
+        elif abs(value - _escape_steps(y0, lr / 2)) <= 1:       # the factor 1 + lr
+            lines.append("hint: the gradient of −y² is −2y, so y grows by the factor 1 + 2·lr per "
+                         "step, not 1 + lr.")
+        elif abs(y0) < 1 and abs(lr) < 1 and 0 < abs(lr) and value in (
+                _escape_steps(lr, abs(y0)), _escape_steps(lr, abs(y0)) - 1):
+            lines.append("hint: the arguments look swapped: the order is escape_steps(y0, lr).")
+        _fail(f"{name} is wrong in case {k} of {n_cases}.", lines)
+    print(f"✓ {name} counts the steps to leave the saddle in all {n_cases} cases "
+          f"(349 at lr = 0.01 from y0 = 1e-3).")
+
+
+def _steps_to_target_cases(rng, n_cases):
+    cases = [([0.1, 0.6, 0.93, 0.95, 0.97], 0.95, 5),        # the docstring's example: equality
+             ([0.2, 0.5, 0.7], 0.99, 10),                      # never reached
+             ([0.5, 0.8, 0.9], 0.3, 5)]                        # reached at the start
+    while len(cases) < n_cases:
+        n = int(rng.integers(5, 25))
+        curve = np.round(np.clip(np.cumsum(rng.uniform(-0.02, 0.12, n)) + 0.1, 0, 1), 3)
+        every = int(rng.choice([1, 2, 5, 10]))
+        target = float(curve[int(rng.integers(1, n))]) if len(cases) % 2 else \
+            float(np.round(rng.uniform(curve.min(), curve.max()), 4))
+        cases.append((curve.tolist(), target, every))
+    return cases
+
+
+def check_steps_to_target(reader_fn, n_cases=10, seed=0):
+    r"""Check a reader's first step at which a recorded accuracy curve reaches a target.
+
+    ``curve[k]`` is recorded after :math:`k \cdot` ``every`` steps (``curve[0]`` at the
+    start), and the answer is
+
+    .. math::
+
+        t^\star = \text{every} \cdot \min\{k : \text{curve}_k \ge \text{target}\}
+
+    or ``None`` when no record reaches the target. The reference is
+    :func:`gdlab.tuning.steps_to_target`. The cases include a record equal to the target,
+    a target never reached, one reached at the start, and random rising curves with
+    ``every`` in {1, 2, 5, 10}.
+
+    Parameters
+    ----------
+    reader_fn : callable
+        ``reader_fn(curve, target, every) -> int or None``; gets a list (a copy).
+    n_cases : int >= 3
+    seed : int >= 0
+        Seed of the random cases.
+
+    Returns
+    -------
+    None
+        Prints a ``✓`` line on success.
+
+    Raises
+    ------
+    AssertionError
+        At the first wrong case, with a hint when the answer is the record index (not
+        multiplied by ``every``), one record late, misses a record equal to the target
+        (``>`` instead of ``>=``), gives a value of the curve, or is not ``None`` for a
+        target never reached; also when the function raises or has the parameters in
+        another order.
+    TypeError, ValueError
+        If ``reader_fn`` is not callable, or ``n_cases`` / ``seed`` is not a valid integer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> def steps_to_target(curve, target, every):
+    ...     hits = np.flatnonzero(np.asarray(curve) >= target)
+    ...     return int(hits[0]) * every if hits.size else None
+    >>> check_steps_to_target(steps_to_target)
+    ✓ steps_to_target finds the first step at the target in all 10 cases (never reached: None).
+    >>> def strictly(curve, target, every):
+    ...     hits = np.flatnonzero(np.asarray(curve) > target)
+    ...     return int(hits[0]) * every if hits.size else None
+    >>> check_steps_to_target(strictly)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    AssertionError: ✗ strictly is wrong in case 1 of 10.
+    ...
+      hint: a record equal to the target reaches it: compare with >=, not >.
+    ...
+
+    References
+    ----------
+    Schmidt, R. M., Schneider, F. & Hennig, P. (2021). Descending through a crowded valley:
+    benchmarking deep learning optimizers. ICML 2021. arXiv:2007.01547.
+    """
+    from gdlab import tuning
+
+    if not callable(reader_fn):
+        raise TypeError(f"check_steps_to_target(reader_fn) needs a function, "
+                        f"got {type(reader_fn).__name__}")
+    n_cases = _validate.integer("n_cases", n_cases, low=3)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
+    name = _name(reader_fn)
+    params = _parameter_names(reader_fn)
+    if params[:2] == ["target", "curve"]:
+        _fail(f"{name} takes (target, curve, ...): the order is steps_to_target(curve, target, every).",
+              ["hint: put curve first in the 'def' line."])
+    for k, (curve, target, every) in enumerate(_steps_to_target_cases(rng, n_cases), start=1):
+        where = [f"curve = {_fmt(np.array(curve))}", f"target = {target:g}, every = {every}"]
+        expected = tuning.steps_to_target(curve, target, every)
+        try:
+            got = reader_fn(list(curve), target, every)
+        except Exception as err:
+            lines = where + _exception_hint(err, (curve, target, every), {})
+            if expected is None:
+                lines.append("hint: this curve never reaches the target: return None instead "
+                             "of failing (e.g. check hits.size, or loop and return None after it).")
+            _fail(f"{name} raised {type(err).__name__}: {err}", lines, cause=err)
+        if got is Ellipsis or (got is None and k == 1):
+            _not_implemented(name)
+        if expected is None:
+            if got is not None:
+                _fail(f"{name} is wrong in case {k} of {n_cases}.", where + [
+                    "expected: None (the curve never reaches the target)", f"got:      {_fmt(got)}",
+                    "hint: return None when no record reaches the target, not a number."])
+            continue
+        value = _whole_number(got)
+        if value == expected:
+            continue
+        lines = where + [f"expected: {expected}", f"got:      {_fmt(got)}"]
+        index = expected // every
+        if got is None:
+            lines.append("hint: the curve does reach the target here; return the step.")
+        elif value == index and every > 1:
+            lines.append(f"hint: {index} is the record's position; each record is {every} steps "
+                         "apart: multiply by every.")
+        elif value is not None and (value == expected + every or curve[index] == target):
+            above = [j for j, c in enumerate(curve) if c > target]
+            if curve[index] == target and above and value == above[0] * every:
+                lines.append("hint: a record equal to the target reaches it: compare with >=, "
+                             "not >.")
+            if value == expected + every:
+                lines.append("hint: one record late: curve[0] is recorded at step 0, curve[k] "
+                             "at step k·every.")
+        elif not isinstance(got, (bool, np.bool_)) and isinstance(got, numbers.Real) \
+                and float(got) in curve:
+            lines.append("hint: that is a value of the curve; return the step at which it is "
+                         "reached.")
+        _fail(f"{name} is wrong in case {k} of {n_cases}.", lines)
+    print(f"✓ {name} finds the first step at the target in all {n_cases} cases "
+          f"(never reached: None).")

@@ -109,18 +109,20 @@ def log_grid(low, high, per_decade=2):
     return 10.0 ** (np.arange(k_low, k_high + 1) / per_decade)
 
 
-def search_score(values, diverged):
+def search_score(values, diverged, floor=0.0):
     r"""Score of each learning rate from its runs on held-out start points (lower is better).
 
     .. math::
 
-        s(\eta) = \begin{cases} \operatorname{median}_i\, v_i(\eta) & \text{no run diverged} \\
-        +\infty & \text{a run diverged} \end{cases}
+        s(\eta) = \begin{cases} \operatorname{median}_i\, \max\big(v_i(\eta), v_{\min}\big)
+        & \text{no run diverged} \\ +\infty & \text{a run diverged} \end{cases}
 
     where :math:`v_i(\eta)` is what run :math:`i` reached with rate :math:`\eta` (e.g.
     :math:`f(\theta_T) - f^*` after the step budget :math:`T`, or a validation loss). The
     median is robust to one unlucky start; a rate that diverges from any start is unusable,
-    whatever the others reached.
+    whatever the others reached. Values below the floor :math:`v_{\min}` count as equal:
+    once several rates reach the minimum to rounding error, round-off should not pick the
+    winner (:func:`best_rate` then takes the smallest of them).
 
     Parameters
     ----------
@@ -130,6 +132,8 @@ def search_score(values, diverged):
     diverged : array_like of bool or int, same shape
         True (or a nonzero step, as in ``optim.run_many(...).diverged_at``) where a run
         diverged.
+    floor : float >= 0, default 0
+        Values below it count as ``floor`` (e.g. ``1e-12`` for gaps at rounding level).
 
     Returns
     -------
@@ -141,7 +145,7 @@ def search_score(values, diverged):
     TypeError
         ``values`` not real numbers.
     ValueError
-        No runs, or the two shapes differ.
+        No runs, the two shapes differ, or a negative floor.
 
     Examples
     --------
@@ -151,6 +155,8 @@ def search_score(values, diverged):
     >>> diverged = np.array([[0, 0, 0], [0, 0, 0], [0, 12, 0]])   # the last rate blew up once
     >>> tuning.search_score(values, diverged).tolist()
     [0.3, 0.001, inf]
+    >>> tuning.search_score([[1e-15, 3e-14], [2e-16, 1e-17]], [[0, 0], [0, 0]], floor=1e-12).tolist()
+    [1e-12, 1e-12]
 
     References
     ----------
@@ -164,8 +170,10 @@ def search_score(values, diverged):
     if d.shape != v.shape:
         raise ValueError(f"values and diverged must have the same shape, got {v.shape} "
                          f"and {d.shape}")
+    floor = _validate.real("floor", floor, low=0)
     bad = (d != 0) | ~np.isfinite(v)
-    return np.where(bad.any(axis=-1), np.inf, np.median(np.where(bad, 0.0, v), axis=-1))
+    kept = np.maximum(np.where(bad, 0.0, v), floor)
+    return np.where(bad.any(axis=-1), np.inf, np.median(kept, axis=-1))
 
 
 def best_rate(rates, scores):
