@@ -37,7 +37,7 @@ def test_check_close_wrong_submissions(capsys):
     assert "expected shape (3,), got shape (3, 1)" in message and "reshape" in message
     message = _fails(check.check_close, "g", [8.0, np.nan, 27.0], expected)
     assert "non-finite value (nan) at index (1,) where 7 was expected" in message
-    assert "forget to 'return'" in _fails(check.check_close, "g", None, expected)
+    assert "forgot to 'return'" in _fails(check.check_close, "g", None, expected)
     assert "(a str)" in _fails(check.check_close, "g", "8", 8.0)
     message = _fails(check.check_close, "g", [8.0, 7.5, 27.0], expected)
     assert "index (1,): expected 7, got 7.5 (1 of 3 entries wrong)" in message
@@ -482,7 +482,7 @@ def test_check_equal(capsys):
     assert capsys.readouterr().out.count("✓") == 3
     assert "off by +1" in _fails(check.check_equal, "steps", 43, 42)
     assert "wrong shape" in _fails(check.check_equal, "steps", [1, 2], [1, 2, 3])
-    assert "forget to 'return'" in _fails(check.check_equal, "steps", None, 42)
+    assert "forgot to 'return'" in _fails(check.check_equal, "steps", None, 42)
     assert "'sgd'" in _fails(check.check_equal, "name", "sgd", "adam")
     _fails(check.check_equal, "steps", 42.5, 42)
 
@@ -495,8 +495,12 @@ def test_check_between(capsys):
     assert "non-finite" in _fails(check.check_between, "loss", float("nan"), 0.1, 0.2)
     with pytest.raises(ValueError, match="low must be <= high"):
         check.check_between("loss", 0.15, 0.2, 0.1)
-    with pytest.raises(check.NotImplementedYet, match="not done yet"):
+    with pytest.raises(check.NotImplementedYet, match="not implemented yet"):
         check.check_between("loss", None, 0.1, 0.2)
+    with pytest.raises(check.NotImplementedYet, match=r"is \.\.\.: it is not implemented yet"):
+        check.check_close("loss", ..., 0.1)
+    with pytest.raises(check.NotImplementedYet, match="not implemented yet"):
+        check.check_equal("steps", None, 3)
 
 
 def test_messages_carry_no_backticks():

@@ -303,6 +303,14 @@ def _compare_structure(got, expected, label, rtol, atol, names=None):
 
 
 # --------------------------------------------------------------------------- checkers
+def _value_not_given(name, got):
+    """A starter leaves its answer as None or ``...``: say so as 'not implemented yet'."""
+    if got is None or got is Ellipsis:
+        raise NotImplementedYet(
+            f"✗ {name} is {'None' if got is None else '...'}: it is not implemented yet, or a "
+            "function forgot to 'return' its result.\n  Replace the '...' with your code.")
+
+
 def check_equal(name, got, expected):
     r"""Check a reader's answer for exact equality: an integer, a bool, a string or an array.
 
@@ -348,8 +356,7 @@ def check_equal(name, got, expected):
     C. R. Harris et al., "Array programming with NumPy", Nature 585, 2020,
     doi:10.1038/s41586-020-2649-2 (``numpy.array_equal``).
     """
-    if got is None:
-        _fail(f"{name} is not correct.", ["got None: did the function forget to 'return' its result?"])
+    _value_not_given(name, got)
     if isinstance(expected, (str, bool, np.bool_)) or isinstance(got, str):
         equal = type(got) is type(expected) and got == expected
         if isinstance(expected, (bool, np.bool_)) and isinstance(got, (bool, np.bool_)):
@@ -420,9 +427,7 @@ def check_between(name, got, low, high):
     high = _validate.real("high", high)
     if low > high:
         raise ValueError(f"low must be <= high, got low={low} > high={high}")
-    if got is None or got is Ellipsis:
-        raise NotImplementedYet(f"✗ {name} is None: the experiment is not done yet. Replace the "
-                                "'...' with your code so that it gives the number.")
+    _value_not_given(name, got)
     lines = _kind_problem(got, float(low))
     if lines:
         _fail(f"{name} is not a number in [{low:g}, {high:g}].", lines)
@@ -481,6 +486,7 @@ def check_close(name, got, expected, rtol=1e-6, atol=1e-8):
     C. R. Harris et al., "Array programming with NumPy", Nature 585, 2020,
     doi:10.1038/s41586-020-2649-2 (``numpy.isclose``).
     """
+    _value_not_given(name, got)
     lines = _problem(got, expected, rtol, atol)
     if lines:
         _fail(f"{name} is not correct.", lines)

@@ -25,7 +25,8 @@ Two families of classes:
 1. *Paper forms* (``GD``, ``Momentum``, ``NAG``, ``Adagrad``, ``Adadelta``,
    ``RMSprop``, ``Adam``, ``AdaMax``, ``Nadam``, ``AMSGrad``, ``AdamW``): the update
    rules of the original papers as written in Ruder's survey (Ruder, 2016), with
-   the papers' names and defaults.
+   the papers' names and defaults. Where the survey departs from its paper (the
+   place of ε in Adagrad and RMSprop), the class follows the survey and says so.
 2. *Torch forms* (``TorchSGD``, ``TorchAdagrad``, ``TorchAdadelta``,
    ``TorchRMSprop``, ``TorchAdam``, ``TorchAdamW``, ``TorchNAdam``,
    ``TorchAdamax``): line-by-line ports of the single-tensor algorithms of
@@ -44,9 +45,11 @@ Momentum      SGD(lr=η, momentum=γ, dampening=τ)          Momentum(lr=η(1−
                                                           :math:`\eta\tau g_1 (1-\gamma^t)/(1-\gamma)`
 NAG           SGD(lr=η, momentum=γ, nesterov=True)        torch's iterates are the look-ahead points
                                                           :math:`\theta_t - \gamma v_t`
-Adagrad       Adagrad(lr, eps)                            ε inside the root (paper) vs outside (torch)
+Adagrad       Adagrad(lr, eps)                            ε inside the root (Ruder) vs outside (torch,
+                                                          and Duchi et al.'s δ)
 Adadelta      Adadelta(lr=1.0, rho, eps)                  equal
-RMSprop       RMSprop(lr, alpha=γ, eps)                   ε inside the root (paper) vs outside (torch)
+RMSprop       RMSprop(lr, alpha=γ, eps)                   ε inside the root (Ruder) vs outside (torch;
+                                                          Hinton's slides have no ε)
 Adam          Adam(lr, betas, eps)                        equal
 AdaMax        Adamax(lr, betas, eps)                      torch adds ε to :math:`|g|`; equal as ε → 0
 Nadam         NAdam(lr, betas, eps, momentum_decay)       differ: torch uses Dozat's μ_t schedule and
