@@ -44,19 +44,34 @@ def test_flat_direction_correct(capsys):
 
     check.check_flat_direction(by_projection)
     out = capsys.readouterr().out
-    assert out.count("✓") == 3 and "in all 8 cases" in out and "in all 24 cases" in out
+    assert out.count("✓") == 3 and "in all 9 cases" in out and "in all 25 cases" in out
 
 
 def test_flat_direction_wrong(capsys):
     with np.errstate(invalid="ignore"):
         message = _fails(check.check_flat_direction,
                          lambda g: np.cross(g, [1.0, 0, 0]) / np.linalg.norm(np.cross(g, [1.0, 0, 0])))
-    assert "case 2 of 8" in message and "parallel vector is 0" in message
+    assert "case 2 of 9" in message and "parallel vector is 0" in message
 
     def zero_on_axis(g):
         return np.cross(g, [1.0, 0.0, 0.0]) / max(np.linalg.norm(np.cross(g, [1.0, 0, 0])), 1e-300)
 
     assert "zero vector" in _fails(check.check_flat_direction, zero_on_axis)
+
+    def fixed_vector(g):  # a cross product with (1, 1, 1): right except along (1, 1, 1)
+        u = np.cross(g, np.ones(3))
+        return u / np.linalg.norm(u)
+
+    with np.errstate(invalid="ignore"):
+        message = _fails(check.check_flat_direction, fixed_vector)
+    assert "case 5 of 9" in message and "parallel to (1, 1, 1)" in message
+
+    def fixed_vector_guarded(g):  # the same, but it returns the zero vector, not NaN
+        u = np.cross(g, np.ones(3))
+        return u / max(np.linalg.norm(u), 1e-300)
+
+    message = _fails(check.check_flat_direction, fixed_vector_guarded)
+    assert "zero vector" in message and "parallel to (1, 1, 1)" in message
     assert "opposite of flat" in _fails(check.check_flat_direction, lambda g: g / np.linalg.norm(g))
     assert "divide u by its length" in _fails(check.check_flat_direction,
                                               lambda g: np.cross(g, [0.0, 1.0, 0.0]))
@@ -174,6 +189,7 @@ def ch():
 def test_chapter_numbers_quoted_in_the_prose(ch):
     assert math.isclose(ch["slope_x"], 2.1, rel_tol=1e-9)
     assert np.asarray(ch["g"]).tolist() == [8.0, 7.0, 27.0]
+    assert np.asarray(ch["bowl"].start).tolist() == [-1.8, 0.8]  # the valley's start
     assert round(float(np.linalg.norm(ch["g"])), 2) == 29.02
     assert round(float(ch["f"](ch["descended"])), 2) == 30.24
     # learning rates in 1-D: 0.12, 1e-14, 0.12, 6.7 after 20 steps

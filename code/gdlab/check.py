@@ -932,7 +932,8 @@ def check_flat_direction(reader_fn, n_random=4, seed=0, atol=1e-8):
 
     i.e. a unit vector tangent to the level set. The cases are the gradient
     :math:`(8, 7, 27)` of chapter 2's worked example, gradients along each axis (where the
-    cross product with that axis vanishes) and ``n_random`` random gradients of random scale.
+    cross product with that axis vanishes), one along :math:`(1, 1, 1)` (where the cross product
+    with that fixed vector vanishes) and ``n_random`` random gradients of random scale.
 
     Parameters
     ----------
@@ -969,13 +970,13 @@ def check_flat_direction(reader_fn, n_random=4, seed=0, atol=1e-8):
     ...     u = np.cross(g, axis)
     ...     return u / np.linalg.norm(u)
     >>> check_flat_direction(flat)  # doctest: +ELLIPSIS
-    ✓ flat returns a unit vector perpendicular to the gradient in all 8 cases ...
+    ✓ flat returns a unit vector perpendicular to the gradient in all 9 cases ...
     >>> def unnormalised(g):
     ...     return np.cross(g, [1.0, 0.0, 0.0])
     >>> check_flat_direction(unnormalised)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    AssertionError: ✗ unnormalised is perpendicular to the gradient but not a unit vector (case 1 of 8).
+    AssertionError: ✗ unnormalised is perpendicular to the gradient but not a unit vector (case 1 of 9).
     ...
       hint: divide u by its length, np.linalg.norm(u).
 
@@ -991,7 +992,8 @@ def check_flat_direction(reader_fn, n_random=4, seed=0, atol=1e-8):
     n_random = _validate.integer("n_random", n_random, low=0)
     rng = np.random.default_rng(_validate.seed("seed", seed))
     gradients = [np.array([8.0, 7.0, 27.0]), np.array([5.0, 0.0, 0.0]),
-                 np.array([0.0, -2.0, 0.0]), np.array([0.0, 0.0, 0.5])]
+                 np.array([0.0, -2.0, 0.0]), np.array([0.0, 0.0, 0.5]),
+                 np.array([2.0, 2.0, 2.0])]  # a cross product with a fixed (1, 1, 1) fails here
     gradients += [10.0 ** rng.uniform(-1, 1) * rng.standard_normal(3) for _ in range(n_random)]
     name = _name(reader_fn)
     n = len(gradients)
@@ -1001,16 +1003,23 @@ def check_flat_direction(reader_fn, n_random=4, seed=0, atol=1e-8):
         along_axis = ("hint: this gradient lies along an axis, and the cross product with a "
                       "parallel vector is 0 (dividing it by its length gives NaN): cross with an "
                       "axis that grad is not parallel to, e.g. the one where |grad| is smallest.")
+        if np.count_nonzero(g) != 1:
+            along_axis = ("hint: this gradient is parallel to (1, 1, 1), and the cross product with "
+                          "a parallel vector is 0: a fixed vector fails for the gradients along it, "
+                          "so choose it from grad, e.g. the axis where |grad| is smallest."
+                          if np.ptp(g) == 0 else None)
         lines = _kind_problem(u, g)
         if lines:
-            if np.count_nonzero(g) == 1 and lines[0].startswith("got a non-finite"):
+            if lines[0].startswith("got a non-finite"):  # u has no expected value to quote
+                lines[0] = lines[0].split(" where ")[0]
+            if along_axis and lines[0].startswith("got a non-finite"):
                 lines = [line for line in lines if not line.startswith("hint")] + [along_axis]
             _fail(f"{name} returned no usable direction for case {k} of {n}.", where + lines)
         u = _as_array(u)
         length = float(np.linalg.norm(u))
         if length < 1e-12:
             lines = ["got the zero vector: it has no direction (length 0, not 1)"]
-            if np.count_nonzero(g) == 1:
+            if along_axis:
                 lines.append(along_axis)
             _fail(f"{name} returned no usable direction for case {k} of {n}.", where + lines)
         cosine = float(g @ u) / (np.linalg.norm(g) * length)
@@ -1029,7 +1038,8 @@ def check_flat_direction(reader_fn, n_random=4, seed=0, atol=1e-8):
                   where + [f"got:      u = {_fmt(u)} of length {length:.6g}",
                            "hint: divide u by its length, np.linalg.norm(u)."])
     print(f"✓ {name} returns a unit vector perpendicular to the gradient in all {n} cases (the "
-          f"worked example, gradients along each axis, {n_random} random ones).")
+          f"worked example, gradients along each axis and along (1, 1, 1), {n_random} random "
+          f"ones).")
 
 
 def _random_spd(rng, n):
