@@ -9,6 +9,7 @@ process (`namespace`), and the tests below share that run.
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pytest
@@ -310,6 +311,8 @@ def test_smallest_batch(capsys):
     assert "N = 11, fraction = 0.5" in strict and "the bound itself counts" in strict
     assert "whole number" in _fails(check.check_smallest_batch, lambda N, f: 1 + f * (N - 1))
     assert "raised" in _fails(check.check_smallest_batch, lambda N, f: N / 0)
+    swapped = _fails(check.check_smallest_batch, lambda f, N: math.ceil(1 + f * (N - 1)))
+    assert "are N and fraction swapped" in swapped
 
 
 # --------------------------------------------------------------------------- check_robbins_monro

@@ -2492,7 +2492,8 @@ def check_smallest_batch(reader_fn, n_cases=6, seed=0):
     ------
     AssertionError
         At the first case where the result raises, is not a whole number or is wrong (with a
-        hint when it is off by one or is the answer for the arguments swapped).
+        hint when it is off by one or lies outside 1..N, as when ``N`` and ``fraction``
+        are swapped).
     TypeError
         If ``reader_fn`` is not callable, or ``n_cases`` or ``seed`` is not an integer.
     ValueError
@@ -2541,6 +2542,9 @@ def check_smallest_batch(reader_fn, n_cases=6, seed=0):
             if abs(value - expected) == 1:
                 lines.append(f"hint: off by {'+' if value > expected else '−'}1: the smallest n for "
                              "which (N − n)/(N − 1) <= 1 − fraction (the bound itself counts).")
+            elif not 1 <= value <= N:
+                lines.append("hint: a batch size lies between 1 and N: are N and fraction swapped? "
+                             "The signature is (N, fraction).")
             _fail(f"{name} is not correct for N = {N}, fraction = {fraction}.", lines)
     print(f"✓ {name} is right for {len(cases)} pairs (N, fraction).")
 
