@@ -355,3 +355,15 @@ def test_parameter_player_bad_arguments():
         plots.parameter_player("draw", [0.1, 0.2])
     with pytest.raises(ValueError, match="max_bytes"):
         plots.parameter_player(draw, [0.1, 0.2], max_bytes=10)
+
+
+def test_players_are_the_same_on_every_run_and_differ_from_each_other():
+    def draw(fig, value):
+        fig.subplots().plot([0, 1], [0, value])
+
+    first = plots.parameter_player(draw, [0.1, 0.2], dpi=20).data
+    again = plots.parameter_player(draw, [0.1, 0.2], dpi=20).data
+    other = plots.parameter_player(draw, [0.1, 0.3], dpi=20).data
+    assert first == again
+    ids = [re.search(r'id="_anim_img([0-9a-f]+)"', html).group(1) for html in (first, other)]
+    assert ids[0] != ids[1] and len(ids[0]) == 32

@@ -26,6 +26,7 @@ References
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tempfile
 from collections.abc import Mapping
@@ -747,6 +748,12 @@ def _offline_player(fig, draw, frames, interval, dpi, quality, alt, max_bytes):
 
     html = re.sub(r"<link[^>]*font-awesome[^>]*>", "", html)
     html = re.sub(r'<i class="(fa [^"]*)"></i>', lambda m: _ICONS.get(m.group(1), "&bull;"), html)
+    # matplotlib names the player's elements with a random uuid; a hash of the content
+    # instead makes the page the same on every build (and two different players differ)
+    random_id = re.search(r'id="_anim_img([0-9a-f]+)"', html)
+    if random_id:
+        stable_id = hashlib.sha1(html.replace(random_id.group(1), "").encode()).hexdigest()[:32]
+        html = html.replace(random_id.group(1), stable_id)
     alt = str(alt).replace('"', "'")
     html = html.replace('<img id="_anim_img', f'<img alt="{alt}" id="_anim_img', 1)
     # the text symbols are wider than the icons: let the buttons grow
