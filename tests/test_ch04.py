@@ -296,3 +296,15 @@ def test_critical_point_type_agrees_with_gdlab(ns):
 
 def test_basins_numbers(ns):
     assert (np.abs(ns["shares"] - 0.25) < 0.03).all()
+
+
+def test_tilted_himmelblau_shares(ns):
+    # exercise 7 states the share of each minimum of the tilted surface; its target range
+    # [0.245, 0.25] must hold the global minimum's share and none of the others
+    which, found = ns["which"].ravel(), ns["found"]
+    shares = np.bincount(which) / which.size
+    best = int(np.argmin(ns["tilted"].f(found.T)))
+    assert round(shares[best], 3) == 0.247 and 0.245 <= shares[best] <= 0.25
+    others = np.delete(shares, best)
+    assert sorted(np.round(others, 3).tolist()) == [0.235, 0.243, 0.275]
+    assert not ((0.245 <= others) & (others <= 0.25)).any()
