@@ -492,6 +492,8 @@ def test_check_between(capsys):
     assert "✓ loss = 0.15 is in [0.1, 0.2]." in capsys.readouterr().out
     assert "above the target range" in _fails(check.check_between, "loss", 0.3, 0.1, 0.2)
     assert "below the target range" in _fails(check.check_between, "loss", 0.0, 0.1, 0.2)
+    assert "hint: average over more seeds" in _fails(check.check_between, "loss", 0.0, 0.1, 0.2,
+                                                    hint="average over more seeds")
     assert "non-finite" in _fails(check.check_between, "loss", float("nan"), 0.1, 0.2)
     with pytest.raises(ValueError, match="low must be <= high"):
         check.check_between("loss", 0.15, 0.2, 0.1)

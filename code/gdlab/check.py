@@ -381,7 +381,7 @@ def check_equal(name, got, expected):
     print(f"✓ {name} is correct.")
 
 
-def check_between(name, got, low, high):
+def check_between(name, got, low, high, hint=None):
     r"""Check that a measured number lands in a stated target range.
 
     .. math::
@@ -400,6 +400,9 @@ def check_between(name, got, low, high):
         The reader's number.
     low, high : float
         The target range, ``low <= high``.
+    hint : str, optional
+        What to look at when the number misses the range (default: re-read the
+        exercise's set-up).
 
     Returns
     -------
@@ -435,7 +438,8 @@ def check_between(name, got, low, high):
     if not low <= value <= high:
         side = "below" if value < low else "above"
         _fail(f"{name} = {value:.4g} is {side} the target range [{low:g}, {high:g}].",
-              ["re-read the exercise's set-up (number of steps, learning rate, seed) and try again"])
+              ["hint: " + (hint if hint is not None else
+                           "re-read the exercise's set-up (its sizes, steps, rates) and try again")])
     print(f"✓ {name} = {value:.4g} is in [{low:g}, {high:g}].")
 
 
