@@ -1306,6 +1306,9 @@ def check_widrow_hoff_pass(reader_fn, n_cases=4, seed=0, rtol=1e-9, atol=1e-12):
           f"(1 to 4 weights, 3 to 12 examples).")
 
 
+__all__ += ["check_flat_direction", "check_stable_rate", "check_widrow_hoff_pass"]
+
+
 # ---- chapter 01 exercises
 def _parameter_count(sizes):
     """Weights and biases of a fully connected network with these layer sizes."""
@@ -3026,6 +3029,9 @@ def check_torch_steps(reader_step, torch_optimizer, steps=20, n_cases=3, size=4,
           f"(largest difference {largest:.1e}).")
 
 
+__all__ += ["check_adagrad_rate", "check_torch_steps"]
+
+
 # ---- chapter 07 exercises
 def _adam_first_step_variants(g, lr, beta1, beta2, eps):
     """Adam's uncorrected first step and the usual mistakes, as {name: step}."""
@@ -3143,6 +3149,9 @@ def check_uncorrected_first_step(reader_fn, n_cases=6, seed=0, rtol=1e-7):
             _fail(f"{name} is wrong in case {k} of {n_cases}.", where + lines)
     print(f"✓ {name} is Adam's uncorrected first update in all {n_cases} cases "
           f"(3.16 η for the defaults).")
+
+
+__all__ += ["check_uncorrected_first_step"]
 
 
 # ---- chapter 05 exercises
@@ -3283,6 +3292,9 @@ def check_momentum_rate(reader_rate, nesterov=False, n_cases=12, seed=None, rtol
         _fail(f"{name} is not {method}'s rate for case {k} of {n_cases}.", lines)
     print(f"✓ {name} gives {method}'s rate per step on {n_cases} random (η, γ, λ), "
           f"stable and unstable.")
+
+
+__all__ += ["check_momentum_rate"]
 
 
 # ---- chapter 08 exercises
@@ -3661,3 +3673,6 @@ def check_steps_to_target(reader_fn, n_cases=10, seed=0):
         _fail(f"{name} is wrong in case {k} of {n_cases}.", lines)
     print(f"✓ {name} finds the first step at the target in all {n_cases} cases "
           f"(never reached: None).")
+
+
+__all__ += ["check_best_rate", "check_escape_steps", "check_steps_to_target"]
