@@ -154,3 +154,31 @@ def test_check_momentum_rate_draws_fresh_cases():
     check.check_momentum_rate(recording, seed=0)
     rates = [heavy_ball_rate(*case) for case in seen]
     assert min(rates) < 1 < max(rates)                        # stable and unstable cases
+
+
+def test_numbers_of_the_review(ns):
+    """Numbers quoted in the prose, a caption and a solution that no cell prints."""
+    rosen = ns["rosen"]
+    assert int(np.linalg.norm(rosen.grad(rosen.start))) == 232           # "‖∇f‖ = 232"
+    # static slider figure: γ = 0.48 at η = 2/21, loss after 40 steps 2e-11 (GD: 3e-3)
+    runs = ns["heavy_ball"](ns["grad20"], np.tile(ns["bowl20"].start, (2, 1)), 2 / 21,
+                            np.array([[0.0], [0.48]]), 40)
+    loss = 0.5 * (runs[-1] ** 2 * np.array([1.0, 20.0])).sum(axis=-1)
+    assert f"{loss[0]:.0e}" == "3e-03" and f"{loss[1]:.0e}" == "2e-11"
+    # noisy NAG: stops falling at step 150-250, crosses GD's near step 500
+    nag, gd = ns["nag_noisy"], ns["gd_noisy"]
+    assert (150 <= nag.argmin(axis=0)).all() and (nag.argmin(axis=0) <= 250).all()
+    cross = [np.flatnonzero(nag[10:, r] > gd[10:, r])[0] + 10 for r in range(5)]
+    assert 450 <= min(cross) and max(cross) <= 600
+    # Rosenbrock momentum below 1e-6 of the minimum within about 3300 steps (alt text)
+    assert 3000 < np.flatnonzero(ns["ros_dist"][:, 1] < 1e-6)[0] < 3400
+
+
+def test_exercise_3_edge_depends_on_the_path(ns):
+    """Solution note: 0.0033 diverges at step 21, 0.0034 converges again."""
+    from gdlab import optim
+    rosen = ns["rosen"]
+    with pytest.raises(optim.DivergenceError, match="step 21"):
+        optim.run(optim.Momentum(lr=0.0033, gamma=0.9), rosen.grad, rosen.start, 1000)
+    path = optim.run(optim.Momentum(lr=0.0034, gamma=0.9), rosen.grad, rosen.start, 1000)
+    assert np.isfinite(path).all()
