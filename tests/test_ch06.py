@@ -387,3 +387,41 @@ def test_sparse_problem_is_chapter_four(ns):
     sparse = data.sparse_problem()
     np.testing.assert_array_equal(ns["sparse"].X, sparse.X)
     assert ns["sparse"].L == pytest.approx(0.786, abs=5e-4)
+
+
+# --------------------------------------------------------------------------- wrong answers the page's checks catch
+def test_exercise_1_catches_epsilon_outside_the_root():
+    def outside(theta, grad, state, lr=0.01, eps=1e-8):
+        G = state["sum_sq_grad"] + grad**2
+        return theta - lr * grad / (np.sqrt(G) + eps), {"sum_sq_grad": G}
+
+    # with ε = 1e-8 the placement is invisible on gradients of order 1 ...
+    check.check_optimizer_step(outside, optim.Adagrad(lr=0.01, eps=1e-8), state_as="dict",
+                               ignore_fields=("step",))
+
+    # ... the page's second check, with ε = 1, catches it
+    def outside_eps_1(theta, grad, state):
+        return outside(theta, grad, state, eps=1.0)
+
+    message = _fails(check.check_optimizer_step, outside_eps_1, optim.Adagrad(lr=0.01, eps=1.0),
+                     state_as="dict", ignore_fields=("step",))
+    assert "new theta is wrong" in message
+
+
+def test_exercise_3_catches_the_average_instead_of_the_rate():
+    def average_within_10_percent(opt, before=200):
+        theta, state = np.zeros(1), opt.init(np.zeros(1))
+        for _ in range(before):
+            theta, state = opt.step(theta, np.ones(1), state)
+        k = 0
+        while state.sq_grad_avg[0] > 1.1e-4:
+            theta, state = opt.step(theta, np.full(1, 0.01), state)
+            k += 1
+        return k
+
+    got = average_within_10_percent(optim.RMSprop(0.01, 0.9))
+    message = _fails(check.check_between, "steps to adapt, γ = 0.9", got, 95, 106,
+                     hint="the target is the rate η/√(E[g²] + ε) within 10 % "
+                          "of its final value, not E[g²] within 10 %")
+    assert "not E[g²] within 10 %" in message
+    assert not 1000 <= average_within_10_percent(optim.RMSprop(0.01, 0.99)) <= 1100
