@@ -425,3 +425,10 @@ def test_exercise_3_catches_the_average_instead_of_the_rate():
                           "of its final value, not E[g²] within 10 %")
     assert "not E[g²] within 10 %" in message
     assert not 1000 <= average_within_10_percent(optim.RMSprop(0.01, 0.99)) <= 1100
+
+
+def test_frozen_full_batch_rates_of_the_caption(ns):
+    # fig-ch06-adagrad-rates: the rare weights' rates freeze at about 100 to 200, the frequent at 1 to 5
+    frozen = ns["rates_full"][-1]
+    assert 90 < frozen[ns["rare"]].min() and frozen[ns["rare"]].max() < 220
+    assert 0.8 < frozen[ns["frequent"]].min() and frozen[ns["frequent"]].max() < 5
