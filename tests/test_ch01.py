@@ -17,17 +17,9 @@ from torch import nn
 
 from gdlab import check
 from nbrun import namespace  # tests/nbrun.py
+from expect import checker_fails as _fails  # tests/expect.py
 
 CHAPTER = "01_what_a_network_learns"
-
-
-def _fails(fn, *args, **kwargs):
-    """Run a checker that must fail; return its message."""
-    with pytest.raises(AssertionError) as info:
-        fn(*args, **kwargs)
-    message = str(info.value)
-    assert message.startswith("✗ ")
-    return message
 
 
 # --------------------------------------------------------------------------- check_parameter_count

@@ -14,15 +14,7 @@ import torch
 
 from gdlab import check, data, losses, optim
 from nbrun import namespace  # tests/nbrun.py
-
-
-def _fails(fn, *args, **kwargs):
-    """Run a checker that must fail; return its message."""
-    with pytest.raises(AssertionError) as info:
-        fn(*args, **kwargs)
-    message = str(info.value)
-    assert message.startswith("✗ ")
-    return message
+from expect import checker_fails as _fails  # tests/expect.py
 
 
 @pytest.fixture(scope="module")

@@ -7,15 +7,7 @@ import pytest
 import torch
 
 from gdlab import check
-
-
-def _fails(fn, *args, **kwargs):
-    """Run a checker that must fail; return its message."""
-    with pytest.raises(AssertionError) as info:
-        fn(*args, **kwargs)
-    message = str(info.value)
-    assert message.startswith("✗ ")
-    return message
+from expect import checker_fails as _fails  # tests/expect.py
 
 
 # --------------------------------------------------------------------------- check_close
